@@ -4,4 +4,6 @@ public enum Validation {
     public static func validate(_ object: APIObject) -> [FieldError] {
         []  // filled in by the validation work
     }
+
+    public static func validateUpdate(old: APIObject, new: APIObject) -> [FieldError] { [] }
 }

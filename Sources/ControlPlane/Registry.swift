@@ -1,0 +1,236 @@
+import ClusterModel
+
+/// The API server's write path in front of the store: defaulting, validation, and the service
+/// registry's synchronous allocations (cluster IPs, NodePorts, health-check ports). Every writer —
+/// manifests at start-up, the Kubernetes API, the dashboard's intents — goes through here, so all
+/// of them get the same answers, errors included.
+public final class Registry: @unchecked Sendable {
+    public let store: ObjectStore
+    public let config: ClusterConfig
+    private let lock = SimpleLock()
+    private var clusterIPs: ClusterIPAllocator
+    private var nodePorts: NodePortAllocator
+    private let clock: any ClusterClock
+
+    public init(store: ObjectStore, config: ClusterConfig, clock: any ClusterClock) throws(AllocationError) {
+        self.store = store
+        self.config = config
+        self.clock = clock
+        let cidrs = try config.addresses.validated()
+        clusterIPs = ClusterIPAllocator(cidr: cidrs.service, seed: config.seed)
+        nodePorts = NodePortAllocator(range: config.addresses.nodePortFirst...config.addresses.nodePortLast,
+                                      seed: config.seed &+ 1)
+        // Rebuild allocations from what the store already holds (a restored state).
+        for svc in store.list(Service.self) { reserve(svc) }
+    }
+
+    private func reserve(_ svc: Service) {
+        lock.withLock {
+            if let ip = svc.assignedClusterIP { _ = try? clusterIPs.allocate(ip) }
+            for p in svc.ports { if let np = p.nodePort, np != 0 { _ = try? nodePorts.allocate(np) } }
+            if let hc = svc.spec.healthCheckNodePort, hc != 0 { _ = try? nodePorts.allocate(hc) }
+        }
+    }
+
+    // MARK: create / update / delete
+
+    /// Creates an object as `kubectl create` would: defaults, validates, allocates, stores.
+    @discardableResult
+    public func create(_ object: APIObject) throws(StoreError) -> APIObject {
+        var obj = object
+        fillNamespace(&obj)
+        Defaulting.apply(&obj)
+        let key = obj.key
+        var errors = Validation.validate(obj)
+        if obj.resource.namespaced, obj.resource != .namespaces,
+           store.get(.namespaces, ObjectKey(namespace: "", name: key.namespace)) == nil {
+            throw .notFound(.namespaces, ObjectKey(namespace: "", name: key.namespace))
+        }
+        guard errors.isEmpty else { throw .invalid(obj.resource, key, errors) }
+        if case .service(var svc) = obj {
+            errors = allocate(&svc, old: nil)
+            guard errors.isEmpty else { throw .invalid(.services, key, errors) }
+            obj = .service(svc)
+            do { return try store.create(obj) } catch {
+                release(svc, keeping: nil)
+                throw error
+            }
+        }
+        return try store.create(obj)
+    }
+
+    /// Replaces an object as `kubectl replace`/`apply` would. Allocations already made are kept
+    /// when the new spec leaves them unset, as the service registry does for NodePorts.
+    @discardableResult
+    public func update(_ object: APIObject) throws(StoreError) -> APIObject {
+        var obj = object
+        fillNamespace(&obj)
+        guard let old = store.get(obj.resource, obj.key) else { throw .notFound(obj.resource, obj.key) }
+        if case .service(var svc) = obj, case .service(let oldSvc) = old {
+            // An unset clusterIP on update means "keep it" (kubectl apply of a manifest without one).
+            if (svc.spec.clusterIP ?? "").isEmpty, !svc.isExternalName, oldSvc.spec.clusterIP != nil {
+                svc.spec.clusterIP = oldSvc.spec.clusterIP
+                svc.spec.clusterIPs = oldSvc.spec.clusterIPs
+            }
+            if svc.status == nil { svc.status = oldSvc.status }
+            obj = .service(svc)
+        }
+        Defaulting.apply(&obj)
+        var errors = Validation.validate(obj) + Validation.validateUpdate(old: old, new: obj)
+        guard errors.isEmpty else { throw .invalid(obj.resource, obj.key, errors) }
+        if case .service(var svc) = obj, case .service(let oldSvc) = old {
+            errors = allocate(&svc, old: oldSvc)
+            guard errors.isEmpty else { throw .invalid(.services, obj.key, errors) }
+            obj = .service(svc)
+            let stored = try store.update(obj)
+            release(oldSvc, keeping: svc)
+            return stored
+        }
+        return try store.update(obj)
+    }
+
+    /// Creates or replaces, the way `kubectl apply` is used with whole manifests.
+    @discardableResult
+    public func apply(_ object: APIObject) throws(StoreError) -> APIObject {
+        var obj = object
+        fillNamespace(&obj)
+        if store.get(obj.resource, obj.key) != nil {
+            var base = obj.base
+            base.metadata.resourceVersion = nil
+            return try update(APIObject(base))
+        }
+        return try create(obj)
+    }
+
+    /// Deletes an object. Pods are deleted gracefully, as the API server does: they get a
+    /// deletionTimestamp and stay (Terminating) until the grace period ends or the kubelet — here
+    /// the control loop or data plane — finalises them. `gracePeriodSeconds: 0` removes at once.
+    @discardableResult
+    public func delete(_ kind: ResourceKind, _ key: ObjectKey, gracePeriodSeconds: Int? = nil) throws(StoreError) -> APIObject {
+        guard let current = store.get(kind, key) else { throw .notFound(kind, key) }
+        if case .pod(var pod) = current {
+            let grace = gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30
+            if grace > 0, pod.status?.podIP != nil, !pod.isTerminal {
+                if pod.metadata.deletionTimestamp != nil { return current }
+                pod.metadata.deletionTimestamp = Timestamp.rfc3339(clock.now() + Double(grace))
+                pod.metadata.deletionGracePeriodSeconds = grace
+                pod.metadata.resourceVersion = nil
+                return try store.update(.pod(pod))
+            }
+        }
+        if kind == .namespaces {
+            for k in ResourceKind.allCases where k.namespaced {
+                for o in store.list(k, namespace: key.name) { _ = try? delete(k, o.key, gracePeriodSeconds: 0) }
+            }
+        }
+        let deleted = try store.delete(kind, key)
+        if case .service(let svc) = deleted { release(svc, keeping: nil) }
+        return deleted
+    }
+
+    /// Writes status as a controller does (no defaulting, no validation of spec, no allocation).
+    @discardableResult
+    public func updateStatus(_ object: APIObject) throws(StoreError) -> APIObject {
+        try store.update(object)
+    }
+
+    // MARK: allocation
+
+    private func fillNamespace(_ obj: inout APIObject) {
+        guard obj.resource.namespaced, (obj.metadata.namespace ?? "").isEmpty else { return }
+        var base = obj.base
+        base.metadata.namespace = "default"
+        obj = APIObject(base)
+    }
+
+    /// Allocates what the service needs and does not have; returns field errors and allocates
+    /// nothing when any allocation fails.
+    private func allocate(_ svc: inout Service, old: Service?) -> [FieldError] {
+        lock.withLock {
+            var taken: (ips: [String], ports: [Int]) = ([], [])
+            var errors: [FieldError] = []
+            let oldIP = old?.assignedClusterIP
+            if !svc.isExternalName, !svc.isHeadless {
+                let requested = svc.spec.clusterIP ?? ""
+                if requested.isEmpty || requested != oldIP {
+                    do {
+                        let ip = try clusterIPs.allocate(requested.isEmpty ? nil : requested)
+                        taken.ips.append(ip)
+                        svc.spec.clusterIP = ip
+                    } catch {
+                        errors.append(FieldError(.invalid, "spec.clusterIPs", "[]string{\(FieldError.quote(requested))}",
+                                                 "\(error)"))
+                    }
+                }
+                if let ip = svc.spec.clusterIP { svc.spec.clusterIPs = [ip] }
+            } else if svc.isExternalName {
+                svc.spec.clusterIP = nil
+                svc.spec.clusterIPs = nil
+            } else {
+                svc.spec.clusterIPs = ["None"]
+            }
+            let wantsNodePorts = svc.type == ServiceType.nodePort
+                || (svc.type == ServiceType.loadBalancer && svc.spec.allocateLoadBalancerNodePorts != false)
+            let oldPorts = old?.ports ?? []
+            var ports = svc.ports
+            for i in ports.indices {
+                if !wantsNodePorts {
+                    if svc.type != ServiceType.loadBalancer { ports[i].nodePort = nil }
+                    continue
+                }
+                var requested = ports[i].nodePort ?? 0
+                let previous = oldPorts.first { $0.port == ports[i].port && ($0.protocol ?? "TCP") == (ports[i].protocol ?? "TCP") }?.nodePort
+                if requested == 0, let previous { requested = previous }
+                if requested != 0, requested == previous { ports[i].nodePort = requested; continue }
+                do {
+                    let p = try nodePorts.allocate(requested == 0 ? nil : requested)
+                    taken.ports.append(p)
+                    ports[i].nodePort = p
+                } catch {
+                    if requested != 0 {
+                        errors.append(.invalid(FieldPath("spec.ports").index(i).child("nodePort"), requested, "\(error)"))
+                    } else {
+                        errors.append(FieldError(.internal, FieldPath("spec.ports").index(i).child("nodePort"), nil, "\(error)"))
+                    }
+                }
+            }
+            if svc.spec.ports != nil { svc.spec.ports = ports }
+            let needsHealthCheck = svc.type == ServiceType.loadBalancer && svc.spec.externalTrafficPolicy == "Local"
+            if needsHealthCheck {
+                let requested = svc.spec.healthCheckNodePort ?? old?.spec.healthCheckNodePort ?? 0
+                if requested == 0 || requested != old?.spec.healthCheckNodePort {
+                    do {
+                        let p = try nodePorts.allocate(requested == 0 ? nil : requested)
+                        taken.ports.append(p)
+                        svc.spec.healthCheckNodePort = p
+                    } catch {
+                        errors.append(.invalid("spec.healthCheckNodePort", requested, "\(error)"))
+                    }
+                } else {
+                    svc.spec.healthCheckNodePort = requested
+                }
+            } else {
+                svc.spec.healthCheckNodePort = nil
+            }
+            if !errors.isEmpty {
+                for ip in taken.ips { clusterIPs.release(ip) }
+                for p in taken.ports { nodePorts.release(p) }
+            }
+            return errors
+        }
+    }
+
+    /// Releases what `old` held and `new` (if any) no longer holds.
+    private func release(_ old: Service, keeping new: Service?) {
+        lock.withLock {
+            if let ip = old.assignedClusterIP, ip != new?.assignedClusterIP { clusterIPs.release(ip) }
+            let kept = Set((new?.ports ?? []).compactMap(\.nodePort) + [new?.spec.healthCheckNodePort].compactMap { $0 })
+            for p in old.ports { if let np = p.nodePort, !kept.contains(np) { nodePorts.release(np) } }
+            if let hc = old.spec.healthCheckNodePort, !kept.contains(hc) { nodePorts.release(hc) }
+        }
+    }
+
+    /// For tests and the dashboard: is this address handed out?
+    public func isClusterIPAllocated(_ ip: String) -> Bool { lock.withLock { clusterIPs.isAllocated(ip) } }
+    public func isNodePortAllocated(_ port: Int) -> Bool { lock.withLock { nodePorts.isAllocated(port) } }
+}
