@@ -194,6 +194,7 @@ public final class ControlLoop {
             if podStarted[key] == nil, pod.status?.podIP != nil { podStarted[key] = startVersion }
         } else {
             podStarted[key] = nil
+            if let n = pod.spec.nodeName, let ip = pod.status?.podIP { podAllocators[n]?.release(ip) }
         }
         // Services that select the pod now or selected it before.
         var services = serviceSelectors.candidates(namespace: key.namespace, labels: pod.labels)

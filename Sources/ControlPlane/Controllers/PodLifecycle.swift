@@ -21,6 +21,9 @@ extension ControlLoop {
         pod.status = status
         pod.metadata.resourceVersion = nil
         guard (try? registry.updateStatus(.pod(pod))) != nil else { return }
+        // Assume the binding at once, as kube-scheduler's cache does, so the next pod in this
+        // batch sees the node's new count before the watch event arrives.
+        podsByNode[node.name, default: []].insert(key)
         recordEvent(pod.reference, "Scheduled", "Successfully assigned \(key) to \(node.name)")
     }
 
@@ -81,15 +84,10 @@ extension ControlLoop {
         finalize(pod)
     }
 
-    /// Removes a terminating pod now (its process has exited), without waiting for the grace period.
-    public func finalizePodNow(_ key: ObjectKey) {
-        guard let pod = store.get(Pod.self, namespace: key.namespace, name: key.name) else { return }
-        finalize(pod)
-    }
-
+    /// The pod object goes; its IP returns to the node when the loop sees the deletion, so a
+    /// pod's process exiting early (the data plane) can finalise it with a plain store delete.
     private func finalize(_ pod: Pod) {
         _ = try? store.delete(.pods, pod.key)
-        if let n = pod.spec.nodeName, let ip = pod.status?.podIP { podAllocators[n]?.release(ip) }
     }
 
     /// Sets a pod's Ready condition, as the kubelet's prober (or the dashboard's "flip readiness") does.
