@@ -10,17 +10,36 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Floor 1: API objects, selectors, validation, manifest decoding.
         .target(name: "ClusterModel", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Floor 1: what the dashboard and recorder see (Snapshots, stats, flow records).
+        .target(name: "Telemetry"),
         // Floor 2: versioned store and control loops.
         .target(name: "ControlPlane", dependencies: ["ClusterModel"]),
+        // Floor 3: the proxy engine and the pods' workloads, on SwiftNIO.
+        .target(
+            name: "DataPlane",
+            dependencies: [
+                "ClusterModel", "ControlPlane", "Telemetry",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        // Floor 4: wires a live cluster.
+        .target(name: "Engine", dependencies: ["ClusterModel", "ControlPlane", "DataPlane", "Telemetry"]),
         // Floor 5: the command line.
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "ClusterModel", "ControlPlane",
+                "ClusterModel", "ControlPlane", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -29,6 +48,17 @@ let package = Package(
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "SwitchboardTestSupport"]),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "ClusterModel", "SwitchboardTestSupport"]),
         .testTarget(name: "SwitchboardCLITests", dependencies: ["ClusterModel", "SwitchboardTestSupport"]),
+        .testTarget(
+            name: "DataPlaneTests",
+            dependencies: [
+                "DataPlane", "ControlPlane", "ClusterModel", "Telemetry", "SwitchboardTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "DataPlane", "ControlPlane", "ClusterModel", "SwitchboardTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -230,6 +230,24 @@ public final class Registry: @unchecked Sendable {
         }
     }
 
+    /// Sets a pod's Ready condition, as the kubelet's prober (or the dashboard's "flip readiness")
+    /// does. Safe from any thread: the control loop follows through the watch.
+    public func setPodReady(_ key: ObjectKey, _ ready: Bool) throws(StoreError) {
+        guard var pod = store.get(Pod.self, namespace: key.namespace, name: key.name) else { throw .notFound(.pods, key) }
+        guard pod.isReady != ready else { return }
+        let now = Timestamp.rfc3339(clock.now())
+        var conds = pod.status?.conditions ?? []
+        for t in ["ContainersReady", "Ready"] {
+            let c = Condition(type: t, status: ready ? "True" : "False", lastTransitionTime: now)
+            if let i = conds.firstIndex(where: { $0.type == t }) { conds[i] = c } else { conds.append(c) }
+        }
+        pod.status = pod.status ?? PodStatus(phase: "Running")
+        pod.status!.conditions = conds
+        pod.status!.containerStatuses = pod.status!.containerStatuses?.map { var c = $0; c.ready = ready; return c }
+        pod.metadata.resourceVersion = nil
+        try updateStatus(.pod(pod))
+    }
+
     /// For tests and the dashboard: is this address handed out?
     public func isClusterIPAllocated(_ ip: String) -> Bool { lock.withLock { clusterIPs.isAllocated(ip) } }
     public func isNodePortAllocated(_ port: Int) -> Bool { lock.withLock { nodePorts.isAllocated(port) } }

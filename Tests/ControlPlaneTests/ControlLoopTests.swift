@@ -112,13 +112,13 @@ struct ControlLoopTests {
         loop.runUntilIdle()
         let pod = try #require(loop.pods(["app": "kubia"]).first)
         let ip = try #require(pod.status?.podIP)
-        try loop.setPodReady(pod.key, false)
+        try loop.registry.setPodReady(pod.key, false)
         loop.runUntilIdle()
         #expect(!loop.readyIPs("kubia").contains(ip))
         #expect(loop.notReadyIPs("kubia") == [ip])
         let ep = loop.slices(of: "kubia").flatMap(\.endpoints).first { $0.addresses == [ip] }
         #expect(ep?.conditions == EndpointConditions(ready: false, serving: false, terminating: false))
-        try loop.setPodReady(pod.key, true)
+        try loop.registry.setPodReady(pod.key, true)
         loop.runUntilIdle()
         #expect(loop.readyIPs("kubia").contains(ip) && loop.notReadyIPs("kubia").isEmpty)
     }

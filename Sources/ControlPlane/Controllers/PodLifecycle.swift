@@ -90,23 +90,6 @@ extension ControlLoop {
         _ = try? store.delete(.pods, pod.key)
     }
 
-    /// Sets a pod's Ready condition, as the kubelet's prober (or the dashboard's "flip readiness") does.
-    public func setPodReady(_ key: ObjectKey, _ ready: Bool) throws(StoreError) {
-        guard var pod = store.get(Pod.self, namespace: key.namespace, name: key.name) else { throw .notFound(.pods, key) }
-        guard pod.isReady != ready else { return }
-        let now = Timestamp.rfc3339(clock.now())
-        var conds = pod.status?.conditions ?? []
-        for t in ["ContainersReady", "Ready"] {
-            let c = Condition(type: t, status: ready ? "True" : "False", lastTransitionTime: now)
-            if let i = conds.firstIndex(where: { $0.type == t }) { conds[i] = c } else { conds.append(c) }
-        }
-        pod.status = pod.status ?? PodStatus(phase: "Running")
-        pod.status!.conditions = conds
-        pod.status!.containerStatuses = pod.status!.containerStatuses?.map { var c = $0; c.ready = ready; return c }
-        pod.metadata.resourceVersion = nil
-        try registry.updateStatus(.pod(pod))
-    }
-
     /// A node that is NotReady or gone loses its pods (they are evicted at once, as the node
     /// lifecycle controller would after its timeout), so Deployments recreate them elsewhere and
     /// no endpoint points at a dead node. Pods waiting for a node are retried.

@@ -1,0 +1,1 @@
+// Telemetry: Snapshot and stats types (see the proxy-engine work).
