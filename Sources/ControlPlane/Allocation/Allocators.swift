@@ -17,6 +17,13 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 }
 
+/// Kubernetes' `calculateRangeOffset`: the size of the band kept for user-chosen values; none
+/// for ranges smaller than 16.
+func rangeOffset(_ size: Int, step: Int, max upper: Int) -> Int {
+    guard size >= 16 else { return 0 }
+    return min(max(16, size / step), upper)
+}
+
 /// A range of integers split, as Kubernetes' allocators do, into a lower band kept for values
 /// users ask for and an upper band that dynamic allocation tries first.
 struct BandedAllocator: Sendable {
@@ -42,9 +49,8 @@ struct BandedAllocator: Sendable {
     /// Random in the upper band, then the lower band; probing linearly from a random start keeps
     /// it O(1) expected while the range is not nearly full.
     mutating func allocateNext() -> Int? {
-        let upper = (first + offset)...last
-        let lower = first...(first + offset - 1)
-        for band in [upper, lower] where !band.isEmpty {
+        let split = min(first + offset, last + 1)
+        for band in [split..<(last + 1), first..<split] where !band.isEmpty {
             let n = band.count
             let start = Int(rng.next() % UInt64(n))
             for i in 0..<n {
@@ -68,8 +74,7 @@ public struct ClusterIPAllocator: Sendable {
     public init(cidr: CIDR, seed: UInt64 = 1) {
         self.cidr = cidr
         let size = Int(min(cidr.size, UInt64(Int32.max)))
-        let offset = min(max(16, size / 16), 256)
-        band = BandedAllocator(first: 1, last: size - 2, offset: offset - 1, seed: seed)
+        band = BandedAllocator(first: 1, last: size - 2, offset: max(0, rangeOffset(size, step: 16, max: 256) - 1), seed: seed)
     }
 
     public mutating func allocate(_ requested: String?) throws(AllocationError) -> String {
@@ -111,11 +116,11 @@ public struct NodePortAllocator: Sendable {
 
     public init(range: ClosedRange<Int> = 30000...32767, seed: UInt64 = 2) {
         self.range = range
-        let offset = min(max(16, range.count / 32), 128)
-        band = BandedAllocator(first: range.lowerBound, last: range.upperBound, offset: offset, seed: seed)
+        band = BandedAllocator(first: range.lowerBound, last: range.upperBound,
+                               offset: rangeOffset(range.count, step: 32, max: 128), seed: seed)
     }
 
-    public var staticBand: ClosedRange<Int> { range.lowerBound...(range.lowerBound + band.offset - 1) }
+    public var staticBand: Range<Int> { range.lowerBound..<(range.lowerBound + band.offset) }
 
     public mutating func allocate(_ requested: Int?) throws(AllocationError) -> Int {
         if let p = requested, p != 0 {
