@@ -200,3 +200,28 @@ struct ControlLoopTests {
         #expect(loop.store.get(Service.self, namespace: "default", name: "ext")?.spec.clusterIP == nil)
     }
 }
+
+@Suite("Control loop work is proportional to the change")
+struct ControlLoopScalingTests {
+    @Test func podChangeReconcilesOnlyItsServices() throws {
+        let (loop, _) = try Fixture.cluster(block: 80)
+        var objects: [APIObject] = []
+        for i in 0..<200 {
+            objects.append(Fixture.deployment("d\(i)", replicas: 2, labels: ["app": "a\(i)"]))
+            objects.append(Fixture.service("s\(i)", selector: ["app": "a\(i)"]))
+        }
+        #expect(loop.apply(objects).errors.isEmpty)
+        loop.runUntilIdle()
+        let pod = try #require(loop.pods(["app": "a7"]).first)
+        try loop.registry.setPodReady(pod.key, false)
+        let reconciles = loop.runUntilIdle()
+        // The pod's service and its deployment: nothing of the other 199 services is looked at.
+        #expect(reconciles <= 4, "a readiness flip reconciled \(reconciles) items")
+        #expect(loop.notReadyIPs("s7") == [pod.status!.podIP!])
+        var svc = try #require(loop.store.get(Service.self, namespace: "default", name: "s3"))
+        svc.spec.selector = ["app": "a4"]
+        try loop.registry.update(.service(svc))
+        #expect(loop.runUntilIdle() <= 3)
+        #expect(loop.readyIPs("s3") == loop.readyIPs("s4"))
+    }
+}

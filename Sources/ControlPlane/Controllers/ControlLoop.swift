@@ -44,6 +44,9 @@ public final class ControlLoop {
     var serviceCreated: [ObjectKey: Int] = [:]
     var servicesByNamespace: [String: Set<ObjectKey>] = [:]
     var events: EventRecorder
+    /// The cluster DNS records, kept current as services, slices and pods change (the DNS server
+    /// answers from a copy the engine publishes).
+    public private(set) var dns: DNSRecordSet
     var rng: SplitMix64
     /// Counts reconciles per kind of work item, for tests that check work stays proportional.
     public private(set) var reconcileCount = 0
@@ -57,6 +60,7 @@ public final class ControlLoop {
         registry = try Registry(store: store, config: config, clock: clock)
         lbPool = SequentialIPAllocator(cidr: try config.addresses.validated().pool)
         events = EventRecorder(limit: config.eventLimit)
+        dns = DNSRecordSet(zone: config.addresses.clusterDomain)
         rng = SplitMix64(seed: config.seed &+ 7)
         resync()
     }
@@ -162,6 +166,7 @@ public final class ControlLoop {
                 servicesByNamespace[svc.namespace, default: []].insert(svc.key)
             }
             enqueue(.service(svc.key))
+            if deleted { dns.removeService(namespace: svc.namespace, name: svc.name) } else { refreshDNS(svc) }
         case (.deployment(let d), _):
             enqueue(.deployment(d.key))
         case (.endpoints(let ep), _):
@@ -192,8 +197,10 @@ public final class ControlLoop {
             if let n = pod.spec.nodeName { podsByNode[n, default: []].insert(key) }
             if let owner = Self.owner(of: pod) { podsByOwner[owner, default: []].insert(key) }
             if podStarted[key] == nil, pod.status?.podIP != nil { podStarted[key] = startVersion }
+            if old?.status?.podIP != pod.status?.podIP || old?.isTerminating != pod.isTerminating { dns.update(pod: pod) }
         } else {
             podStarted[key] = nil
+            dns.removePod(namespace: key.namespace, name: key.name)
             if let n = pod.spec.nodeName, let ip = pod.status?.podIP { podAllocators[n]?.release(ip) }
         }
         // Services that select the pod now or selected it before.
@@ -226,7 +233,16 @@ public final class ControlLoop {
     // MARK: hooks for derived data
 
     /// Called when a service's slices change, so derived views (DNS) follow.
-    func endpointSlicesChanged(service: ObjectKey) {}
+    func endpointSlicesChanged(service: ObjectKey) {
+        if let svc = store.get(Service.self, namespace: service.namespace, name: service.name) { refreshDNS(svc) }
+    }
+
+    private func refreshDNS(_ svc: Service) {
+        let slices = (slicesByService[svc.key] ?? []).sorted().compactMap {
+            store.get(EndpointSlice.self, namespace: svc.namespace, name: $0)
+        }
+        dns.update(service: svc, slices: slices)
+    }
 
     // MARK: queries
 
