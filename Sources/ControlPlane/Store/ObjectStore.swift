@@ -171,13 +171,20 @@ public final class ObjectStore: @unchecked Sendable {
     public func events(since resourceVersion: Int) throws(StoreError) -> [WatchEvent] {
         try lock.withLock { () throws(StoreError) in
             if resourceVersion >= version { return [] }
-            let ordered = history[historyStart...] + history[..<historyStart]
-            guard let oldest = ordered.first?.resourceVersion, resourceVersion >= oldest - 1 else {
-                throw .tooOld(requested: resourceVersion, oldest: history.isEmpty ? version : history[historyStart].resourceVersion)
+            guard !history.isEmpty else { throw .tooOld(requested: resourceVersion, oldest: version) }
+            // Versions are consecutive in the ring, so positions are arithmetic: no copy of the
+            // whole history, only of the events asked for.
+            let oldest = history[historyStart].resourceVersion
+            guard resourceVersion >= oldest - 1 else { throw .tooOld(requested: resourceVersion, oldest: oldest) }
+            let count = version - resourceVersion
+            var out: [WatchEvent] = []
+            out.reserveCapacity(count)
+            var i = (historyStart + (resourceVersion + 1 - oldest)) % history.count
+            for _ in 0..<count {
+                out.append(history[i])
+                i = i + 1 == history.count ? 0 : i + 1
             }
-            // Versions are consecutive in the ring, so the start index is arithmetic.
-            let skip = resourceVersion - (oldest - 1)
-            return Array(ordered.dropFirst(skip))
+            return out
         }
     }
 
