@@ -2,6 +2,7 @@
 /// Idempotent: applying it to an already defaulted object changes nothing, so stored objects
 /// can be re-defaulted freely. Per-kind rules live in `Validation/*Defaults.swift`.
 public enum Defaulting {
+    /// Fills in what the API server would, so validation and controllers see the stored form.
     public static func apply(_ object: inout APIObject) {
         switch object {
         case .namespace(var o): applyNamespace(&o); object = .namespace(o)

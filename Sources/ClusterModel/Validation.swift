@@ -4,6 +4,7 @@
 /// validation, and apimachinery's object-meta and name rules; per-kind entry points live in
 /// `Validation/`.
 public enum Validation {
+    /// Create-time validation of any kind; dispatches to the per-kind validator.
     public static func validate(_ object: APIObject) -> [FieldError] {
         switch object {
         case .namespace(let o): validateNamespace(o)

@@ -5,6 +5,8 @@ extension Validation {
     static let maxAddressesPerEndpoint = 100
     static let maxPortsPerSlice = 20000
 
+    /// Hand-written Endpoints back selector-less Services, so their addresses and ports are
+    /// checked as the API server does (no loopback or link-local IPs, named multi-ports).
     public static func validateEndpoints(_ endpoints: Endpoints) -> [FieldError] {
         var errs = validateObjectMeta(endpoints.metadata, namespaced: true, name: nameIsDNSSubdomain)
         for (i, subset) in (endpoints.subsets ?? []).enumerated() {
@@ -46,6 +48,8 @@ extension Validation {
         return errs
     }
 
+    /// Slices feed the data plane directly: addresses must match `addressType`, port names be
+    /// unique (consumers match slice ports to service ports by name).
     public static func validateEndpointSlice(_ slice: EndpointSlice) -> [FieldError] {
         var errs = validateObjectMeta(slice.metadata, namespaced: true, name: nameIsDNSSubdomain)
         let addressType = slice.addressType

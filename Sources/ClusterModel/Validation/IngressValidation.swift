@@ -221,6 +221,7 @@ extension Validation {
         return errs
     }
 
+    /// A class's controller is immutable: Ingresses bound to it must not change hands silently.
     public static func validateIngressClassUpdate(new: IngressClass, old: IngressClass) -> [FieldError] {
         validateObjectMetaUpdate(new: new.metadata, old: old.metadata)
             + immutable(new.spec?.controller ?? "", old.spec?.controller ?? "", FieldPath("spec").child("controller"))

@@ -1,5 +1,7 @@
 /// metav1 `ValidateLabelSelector`. Matching is the Selector's job; this checks only shape.
 extension Validation {
+    /// metav1 `ValidateLabelSelector`: operators In/NotIn need values, Exists/DoesNotExist must
+    /// have none; keys and values follow the label grammars.
     public static func validateLabelSelector(_ selector: LabelSelector?, at path: FieldPath) -> [FieldError] {
         guard let selector else { return [] }
         var errs = labels(selector.matchLabels, path.child("matchLabels"))

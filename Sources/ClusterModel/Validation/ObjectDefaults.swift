@@ -4,6 +4,7 @@ import Foundation
 /// folds `stringData` into `data`), Deployment (apps/v1), Endpoints, EndpointSlice (discovery/v1),
 /// Namespace and IngressClass.
 extension Defaulting {
+    /// `stringData` is a write-only convenience; consumers read only `data`.
     public static func applySecret(_ secret: inout Secret) {
         if (secret.type ?? "").isEmpty { secret.type = "Opaque" }
         if let stringData = secret.stringData {
@@ -15,6 +16,8 @@ extension Defaulting {
         }
     }
 
+    /// apps/v1 `SetDefaults_Deployment` (replicas 1, RollingUpdate 25%/25%, history 10,
+    /// deadline 600s) plus the PodSpec defaults of its template.
     public static func applyDeployment(_ deployment: inout Deployment) {
         var spec = deployment.spec
         if spec.replicas == nil { spec.replicas = 1 }
@@ -33,6 +36,7 @@ extension Defaulting {
         deployment.spec = spec
     }
 
+    /// `SetDefaults_Endpoints`: ports default to TCP so they compare equal to Service ports.
     public static func applyEndpoints(_ endpoints: inout Endpoints) {
         endpoints.subsets = endpoints.subsets?.map { subset in
             var subset = subset

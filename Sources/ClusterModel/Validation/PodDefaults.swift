@@ -2,6 +2,8 @@
 /// `SetDefaults_HTTPGetAction`, `SetDefaults_ObjectFieldSelector` and the container-port
 /// protocol default, for the fields Switchboard models.
 extension Defaulting {
+    /// Pods get the PodSpec defaults plus the Pod-only ones (`enableServiceLinks`, host ports
+    /// under hostNetwork), which decide which service env vars a container sees.
     public static func applyPod(_ pod: inout Pod) {
         applyPodSpec(&pod.spec)
         // Pod-only defaults (not materialised in templates, as upstream).

@@ -5,6 +5,8 @@ extension Validation {
     static let maxDNSSearchPaths = 32
     static let maxDNSSearchListChars = 2048
 
+    /// `ValidatePodCreate` for the modelled fields: a Pod whose ports or names are invalid would
+    /// break named targetPort resolution and DNS, so it is rejected up front.
     public static func validatePod(_ pod: Pod) -> [FieldError] {
         validateObjectMeta(pod.metadata, namespaced: true, name: nameIsDNSSubdomain)
             + validatePodSpec(pod.spec, at: "spec")

@@ -5,6 +5,8 @@ import Foundation
 extension Validation {
     static let maxSecretSize = 1 * 1024 * 1024
 
+    /// Typed secrets must carry their well-known keys (TLS: `tls.crt` and `tls.key`), because
+    /// consumers such as Ingress TLS termination read them without further checks.
     public static func validateSecret(_ secret: Secret) -> [FieldError] {
         var errs = validateObjectMeta(secret.metadata, namespaced: true, name: nameIsDNSSubdomain)
         let dataPath = FieldPath("data")

@@ -6,6 +6,8 @@ extension Validation {
     static let supportedIPFamilies = ["IPv4", "IPv6"]
     static let supportedIPFamilyPolicies = ["PreferDualStack", "RequireDualStack", "SingleStack"]
 
+    /// `clusterIP`/`clusterIPs`/`ipFamilies`/`ipFamilyPolicy` must agree with each other before
+    /// an allocator looks at them; exported for the IP allocator, as upstream.
     public static func validateServiceClusterIPsRelatedFields(_ service: Service) -> [FieldError] {
         let spec = service.spec
         if spec.type == ServiceType.externalName { return [] }  // all must be unset; checked by validateService

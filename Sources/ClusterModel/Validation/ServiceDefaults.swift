@@ -5,6 +5,7 @@ extension Defaulting {
     /// The cluster's only service IP family.
     static let defaultServiceIPFamily = "IPv4"
 
+    /// Everything a Service gets before validation on create; see the type comment for sources.
     public static func applyService(_ svc: inout Service) {
         var spec = svc.spec
         if (spec.sessionAffinity ?? "").isEmpty { spec.sessionAffinity = "None" }

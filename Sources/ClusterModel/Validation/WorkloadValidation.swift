@@ -1,5 +1,7 @@
 /// apps `ValidateDeployment` / `ValidateDeploymentUpdate`.
 extension Validation {
+    /// A Deployment whose selector does not select its own template would create pods it can
+    /// never count, so the API server rejects it; so do we.
     public static func validateDeployment(_ deployment: Deployment) -> [FieldError] {
         validateObjectMeta(deployment.metadata, namespaced: true, name: nameIsDNSSubdomain)
             + validateDeploymentSpec(deployment.spec, at: "spec")
