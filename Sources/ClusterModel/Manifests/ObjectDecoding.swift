@@ -128,28 +128,31 @@ struct ObjectDecoding {
         try JSONValueDecoder().decode(T.self, from: value)
     }
 
-    /// The object as it would be written back: every field the model understood.
-    static func echo(_ object: any KubeObject) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(object))
+    /// The object as it would be written back: every field the model understood. Read with
+    /// `JSONSerialization`: only its keys matter, and it is much cheaper than a typed decode.
+    static func echo(_ object: any KubeObject) throws -> Any {
+        try JSONSerialization.jsonObject(with: JSONEncoder().encode(object), options: [.fragmentsAllowed])
     }
 
     /// Paths present (and not null) in `input` but absent from `echoed`; only the outermost
     /// unknown key of a subtree is reported.
-    static func unknownFields(_ input: JSONValue, _ echoed: JSONValue, path: [PathSegment]) -> [[PathSegment]] {
-        switch (input, echoed) {
-        case (.object(let a), .object(let b)):
+    static func unknownFields(_ input: JSONValue, _ echoed: Any, path: [PathSegment]) -> [[PathSegment]] {
+        switch input {
+        case .object(let fields):
+            guard let written = echoed as? [String: Any] else { return [] }
             var found: [[PathSegment]] = []
-            for key in a.keys.sorted() {
-                guard let value = a[key], value != .null else { continue }
-                if let other = b[key] {
+            for key in fields.keys.sorted() {
+                guard let value = fields[key], value != .null else { continue }
+                if let other = written[key] {
                     found += unknownFields(value, other, path: path + [.key(key)])
                 } else {
                     found.append(path + [.key(key)])
                 }
             }
             return found
-        case (.array(let a), .array(let b)):
-            return zip(a.indices, zip(a, b)).flatMap { unknownFields($1.0, $1.1, path: path + [.index($0)]) }
+        case .array(let items):
+            guard let written = echoed as? [Any] else { return [] }
+            return zip(items.indices, zip(items, written)).flatMap { unknownFields($1.0, $1.1, path: path + [.index($0)]) }
         default:
             return []
         }
