@@ -40,6 +40,4 @@ public enum Validation {
             }
         }
     }
-
-    public static func validateUpdate(old: APIObject, new: APIObject) -> [FieldError] { [] }
 }

@@ -41,22 +41,27 @@ public final class Registry: @unchecked Sendable {
         fillNamespace(&obj)
         Defaulting.apply(&obj)
         let key = obj.key
-        var errors = Validation.validate(obj)
-        if obj.resource.namespaced, obj.resource != .namespaces,
-           store.get(.namespaces, ObjectKey(namespace: "", name: key.namespace)) == nil {
+        if obj.resource.namespaced, store.get(.namespaces, ObjectKey(namespace: "", name: key.namespace)) == nil {
             throw .notFound(.namespaces, ObjectKey(namespace: "", name: key.namespace))
         }
-        guard errors.isEmpty else { throw .invalid(obj.resource, key, errors) }
-        if case .service(var svc) = obj {
-            errors = allocate(&svc, old: nil)
-            guard errors.isEmpty else { throw .invalid(.services, key, errors) }
-            obj = .service(svc)
-            do { return try store.create(obj) } catch {
-                release(svc, keeping: nil)
-                throw error
-            }
+        // As the service REST storage does, allocation comes before validation, so a
+        // LoadBalancer with externalTrafficPolicy Local validates with its healthCheckNodePort.
+        guard case .service(var svc) = obj else {
+            let errors = Validation.validate(obj)
+            guard errors.isEmpty else { throw .invalid(obj.resource, key, errors) }
+            return try store.create(obj)
         }
-        return try store.create(obj)
+        var errors = Validation.validateServiceClusterIPsRelatedFields(svc)
+        if errors.isEmpty { errors = allocate(&svc, old: nil) }
+        if errors.isEmpty {
+            errors = Validation.validate(.service(svc))
+            if !errors.isEmpty { release(svc, keeping: nil) }
+        }
+        guard errors.isEmpty else { throw .invalid(.services, key, errors) }
+        do { return try store.create(.service(svc)) } catch {
+            release(svc, keeping: nil)
+            throw error
+        }
     }
 
     /// Replaces an object as `kubectl replace`/`apply` would. Allocations already made are kept
@@ -66,27 +71,32 @@ public final class Registry: @unchecked Sendable {
         var obj = object
         fillNamespace(&obj)
         guard let old = store.get(obj.resource, obj.key) else { throw .notFound(obj.resource, obj.key) }
-        if case .service(var svc) = obj, case .service(let oldSvc) = old {
-            // An unset clusterIP on update means "keep it" (kubectl apply of a manifest without one).
-            if (svc.spec.clusterIP ?? "").isEmpty, !svc.isExternalName, oldSvc.spec.clusterIP != nil {
-                svc.spec.clusterIP = oldSvc.spec.clusterIP
-                svc.spec.clusterIPs = oldSvc.spec.clusterIPs
-            }
-            if svc.status == nil { svc.status = oldSvc.status }
-            obj = .service(svc)
+        guard case .service(var svc) = obj, case .service(let oldSvc) = old else {
+            Defaulting.apply(&obj)
+            let errors = Validation.validate(obj) + Validation.validateUpdate(old: old, new: obj)
+            guard errors.isEmpty else { throw .invalid(obj.resource, obj.key, errors) }
+            return try store.update(obj)
         }
-        Defaulting.apply(&obj)
-        var errors = Validation.validate(obj) + Validation.validateUpdate(old: old, new: obj)
-        guard errors.isEmpty else { throw .invalid(obj.resource, obj.key, errors) }
-        if case .service(var svc) = obj, case .service(let oldSvc) = old {
-            errors = allocate(&svc, old: oldSvc)
-            guard errors.isEmpty else { throw .invalid(.services, obj.key, errors) }
-            obj = .service(svc)
-            let stored = try store.update(obj)
-            release(oldSvc, keeping: svc)
-            return stored
+        // The registry's order: keep what was allocated and left unset, default, allocate what
+        // is new, then validate the result against the old object.
+        Defaulting.patchAllocatedValues(old: oldSvc, new: &svc)
+        if svc.status == nil { svc.status = oldSvc.status }
+        var defaulted = APIObject.service(svc)
+        Defaulting.apply(&defaulted)
+        guard case .service(var result) = defaulted else { preconditionFailure("defaulting changed the kind") }
+        var errors = allocate(&result, old: oldSvc)
+        if errors.isEmpty {
+            errors = Validation.validate(.service(result)) + Validation.validateUpdate(old: old, new: .service(result))
+            if !errors.isEmpty { release(result, keeping: oldSvc) }
         }
-        return try store.update(obj)
+        guard errors.isEmpty else { throw .invalid(.services, obj.key, errors) }
+        let stored: APIObject
+        do { stored = try store.update(.service(result)) } catch {
+            release(result, keeping: oldSvc)
+            throw error
+        }
+        release(oldSvc, keeping: result)
+        return stored
     }
 
     /// Creates or replaces, the way `kubectl apply` is used with whole manifests.

@@ -1,7 +1,9 @@
 import ClusterModel
+import ControlPlane
 
-/// The outcome of `check`: decoding problems plus defaulting-then-validation of every decoded
-/// object, ordered as they appear in the files.
+/// The outcome of `check`: decoding problems plus what the API server would answer when the
+/// objects are created in a fresh cluster — defaulting, allocation (so clashing clusterIPs or
+/// nodePorts across files are caught) and validation — ordered as they appear in the files.
 struct CheckReport {
     struct ObjectResult: Encodable {
         var file: String
@@ -38,10 +40,12 @@ struct CheckReport {
         for issue in set.issues where !issue.isWarning || strict {
             if let document = issue.document { invalidDocuments.insert("\(issue.file)#\(document)#\(issue.objectName ?? "")") }
         }
-        for document in set.documents {
-            var object = document.object
-            Defaulting.apply(&object)
-            let problems = Validation.validate(object).map { document.issue(for: $0) }
+        let scratch = try? ControlLoop(config: ClusterConfig(), clock: ManualClock())
+        try? scratch?.bootstrap()
+        let ordered = set.documents.enumerated().sorted { ($0.element.object.resource, $0.offset) < ($1.element.object.resource, $1.offset) }
+        for (_, document) in ordered {
+            let object = document.object
+            let problems = Self.dryRunCreate(object, in: scratch).map { document.issue(for: $0) }
             all += problems
             let id = "\(document.source.file)#\(document.source.document)#\(document.objectName)"
             objects.append(ObjectResult(
@@ -58,6 +62,29 @@ struct CheckReport {
             let b = (order[$1.element.file] ?? -1, $1.element.document ?? 0, $1.element.line ?? 0, $1.offset)
             return a < b
         }.map(\.element)
+    }
+
+    /// Creates the object in the scratch cluster as `kubectl create` would and returns the field
+    /// errors the API server would give (namespaces named by manifests are created first).
+    static func dryRunCreate(_ object: APIObject, in scratch: ControlLoop?) -> [FieldError] {
+        guard let scratch else {
+            var o = object
+            Defaulting.apply(&o)
+            return Validation.validate(o)
+        }
+        if object.resource.namespaced, let ns = object.metadata.namespace, !ns.isEmpty,
+           scratch.store.get(Namespace.self, name: ns) == nil {
+            _ = try? scratch.registry.create(.namespace(Namespace(metadata: ObjectMeta(name: ns))))
+        }
+        do {
+            try scratch.registry.create(object)
+            return []
+        } catch {
+            switch error {
+            case .invalid(_, _, let errors): return errors
+            default: return [FieldError(.invalid, "metadata.name", FieldError.quote(object.key.name), error.description)]
+            }
+        }
     }
 
     var errorCount: Int { issues.count { !$0.isWarning } }

@@ -72,13 +72,20 @@ extension Validation {
             ? [.invalid(path, value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)")] : []
     }
 
+    /// Endpoint addresses: `ValidateNonSpecialIP` except loopback. Deliberate deviation: every pod
+    /// and every local backend of Switchboard lives on 127.0.0.0/8, so rejecting loopback
+    /// endpoints (as Kubernetes does) would reject the whole emulated cluster.
+    static func endpointIP(_ value: String, _ path: FieldPath) -> [FieldError] {
+        nonSpecialIP(value, path, allowLoopback: true)
+    }
+
     /// `ValidateNonSpecialIP`: used for externalIPs and endpoint addresses, which must not be
     /// unspecified, loopback or link-local.
-    static func nonSpecialIP(_ value: String, _ path: FieldPath) -> [FieldError] {
+    static func nonSpecialIP(_ value: String, _ path: FieldPath, allowLoopback: Bool = false) -> [FieldError] {
         guard let ip = IPAddress.parse(value) else { return [.invalid(path, value, "must be a valid IP address")] }
         var errs: [FieldError] = []
         if ip.isUnspecified { errs.append(.invalid(path, value, "may not be unspecified (\(value))")) }
-        if ip.isLoopback { errs.append(.invalid(path, value, "may not be in the loopback range (127.0.0.0/8, ::1/128)")) }
+        if ip.isLoopback && !allowLoopback { errs.append(.invalid(path, value, "may not be in the loopback range (127.0.0.0/8, ::1/128)")) }
         if ip.isLinkLocalUnicast {
             errs.append(.invalid(path, value, "may not be in the link-local range (169.254.0.0/16, fe80::/10)"))
         }

@@ -31,7 +31,7 @@ extension Validation {
         if let node = a.nodeName {
             errs += nameIsDNSSubdomain(node, false).map { .invalid(path.child("nodeName"), node, $0) }
         }
-        return errs + nonSpecialIP(a.ip, path.child("ip"))
+        return errs + endpointIP(a.ip, path.child("ip"))
     }
 
     static func validateEndpointPort(_ port: EndpointPort, requireName: Bool, at path: FieldPath) -> [FieldError] {
@@ -98,9 +98,9 @@ extension Validation {
             let ip = IPAddress.parse(address)
             switch addressType {
             case "IPv4":
-                if ip?.isIPv4 == true { errs += nonSpecialIP(address, p) } else { errs.append(.invalid(p, address, "must be a valid IPv4 address")) }
+                if ip?.isIPv4 == true { errs += endpointIP(address, p) } else { errs.append(.invalid(p, address, "must be a valid IPv4 address")) }
             case "IPv6":
-                if ip?.isIPv6 == true { errs += nonSpecialIP(address, p) } else { errs.append(.invalid(p, address, "must be a valid IPv6 address")) }
+                if ip?.isIPv6 == true { errs += endpointIP(address, p) } else { errs.append(.invalid(p, address, "must be a valid IPv6 address")) }
             case "FQDN":
                 errs += fullyQualifiedDomainName(address, p)
             default: break  // unknown types are reported on addressType only
