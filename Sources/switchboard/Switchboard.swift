@@ -9,6 +9,7 @@ struct Switchboard: AsyncParsableCommand {
         abstract: "Kubernetes service networking on one machine: manifests in, Services, Endpoints, DNS and proxies out.",
         subcommands: [
             Check.self,
+            Up.self,
         ]
     )
 }

@@ -1,0 +1,100 @@
+import ArgumentParser
+import ClusterModel
+import ControlPlane
+import Engine
+import Foundation
+
+/// `switchboard up [FILE…]`: start the engine on manifests (the demo in demo-data/ when none are
+/// given). A set with any invalid object is refused whole, listing every error.
+struct Up: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a cluster from manifests: control loop, addresses, endpoints, DNS records.",
+        discussion: """
+            With --headless the engine runs without the dashboard and prints the state it computed \
+            (nodes, services, endpoints, pods), then follows events until interrupted. With --once \
+            it prints the state and exits. With no FILE it runs the demo from demo-data/.
+            """
+    )
+
+    @Argument(help: "Manifest files or directories; the demo (demo-data/) when none.")
+    var files: [String] = []
+
+    @Flag(help: "Run the engine without the dashboard.")
+    var headless = false
+
+    @Flag(help: "Print the computed state once and exit.")
+    var once = false
+
+    @Option(name: [.short, .long], help: "Namespace for namespaced objects that name none.")
+    var namespace = "default"
+
+    @Option(help: "Number of nodes.")
+    var nodes = 3
+
+    func run() async throws {
+        let paths = files.isEmpty ? [Self.demoDirectory()] : files
+        let set = ManifestDecoder.load(paths: paths, defaultNamespace: namespace)
+        let report = CheckReport(set, strict: false)
+        for w in report.issues where w.isWarning { FileHandle.standardError.write(Data("\(w)\n".utf8)) }
+        if report.errorCount > 0 {
+            for e in report.issues where !e.isWarning { FileHandle.standardError.write(Data("\(e)\n".utf8)) }
+            FileHandle.standardError.write(Data("switchboard: refusing to start: \(report.summary)\nFix the manifests (switchboard check FILE… lists the same errors) and run again.\n".utf8))
+            throw ExitCode(1)
+        }
+        guard headless || once else {
+            FileHandle.standardError.write(Data("switchboard: the dashboard is not built yet; run with --headless or --once.\n".utf8))
+            throw ExitCode(2)
+        }
+        var config = ClusterConfig()
+        config.nodeCount = nodes
+        let engine = try ClusterEngine(config: config)
+        let errors = engine.apply(set.objects)
+        if !errors.isEmpty {
+            for (o, e) in errors { FileHandle.standardError.write(Data("\(o.displayName): \(e)\n".utf8)) }
+            throw ExitCode(1)
+        }
+        print(engine.report(), terminator: "")
+        if once { return }
+        engine.start()
+        let events = EventFollower(store: engine.store)
+        await events.follow()
+        engine.stop()
+    }
+
+    /// demo-data/ next to the working directory, or beside the executable's checkout.
+    static func demoDirectory() -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/demo-data"
+        if FileManager.default.fileExists(atPath: cwd) { return cwd }
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        for _ in 0..<6 {
+            url.deleteLastPathComponent()
+            let candidate = url.appendingPathComponent("demo-data").path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+        }
+        return cwd
+    }
+}
+
+/// Prints each new Event as a line until SIGINT/SIGTERM.
+struct EventFollower {
+    let store: ObjectStore
+
+    func follow() async {
+        let (stream, continuation) = AsyncStream<String>.makeStream()
+        let id = store.subscribe { e in
+            guard e.type == .added, case .event(let ev) = e.object else { return }
+            let obj = "\(ev.involvedObject.kind ?? "")/\(ev.involvedObject.name ?? "")"
+            continuation.yield("\(ev.lastTimestamp ?? "")  \(ev.type ?? "")  \(ev.reason ?? "")  \(obj)  \(ev.message ?? "")")
+        }
+        let signals = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let src = DispatchSource.makeSignalSource(signal: sig)
+            src.setEventHandler { continuation.finish() }
+            src.resume()
+            return src
+        }
+        for await line in stream { print(line) }
+        store.unsubscribe(id)
+        for s in signals { s.cancel() }
+    }
+}
