@@ -5,6 +5,8 @@ public protocol KubeObject: Codable, Hashable, Sendable {
     var apiVersion: String? { get set }
     var kind: String? { get set }
     var metadata: ObjectMeta { get set }
+    /// Extracts this kind from an `APIObject` without a dynamic cast (hot in the control loop).
+    static func from(_ object: APIObject) -> Self?
 }
 
 extension KubeObject {
@@ -84,7 +86,7 @@ public enum ResourceKind: String, CaseIterable, Sendable, Hashable, Comparable {
 }
 
 /// One object of any kind, as read from a manifest or kept in the store.
-public enum APIObject: Hashable, Sendable {
+public indirect enum APIObject: Hashable, Sendable {
     case namespace(Namespace)
     case node(Node)
     case pod(Pod)
@@ -146,8 +148,25 @@ public enum APIObject: Hashable, Sendable {
         }
     }
 
-    public var metadata: ObjectMeta { base.metadata }
-    public var key: ObjectKey { base.key }
+    public var metadata: ObjectMeta {
+        switch self {
+        case .namespace(let o): o.metadata
+        case .node(let o): o.metadata
+        case .pod(let o): o.metadata
+        case .service(let o): o.metadata
+        case .endpoints(let o): o.metadata
+        case .endpointSlice(let o): o.metadata
+        case .ingress(let o): o.metadata
+        case .ingressClass(let o): o.metadata
+        case .secret(let o): o.metadata
+        case .deployment(let o): o.metadata
+        case .event(let o): o.metadata
+        }
+    }
+    public var key: ObjectKey {
+        let m = metadata
+        return ObjectKey(namespace: resource.namespaced ? (m.namespace ?? "") : "", name: m.name ?? "")
+    }
 
     /// `Service default/kubia` — how errors and events name an object.
     public var displayName: String { "\(resource.kind) \(key)" }
@@ -168,4 +187,49 @@ public enum APIObject: Hashable, Sendable {
         case .events: Event.self
         }
     }
+}
+
+// Case extraction for `KubeObject.from`, one per kind.
+extension Namespace {
+    public static func from(_ object: APIObject) -> Namespace? { if case .namespace(let o) = object { o } else { nil } }
+}
+
+extension Node {
+    public static func from(_ object: APIObject) -> Node? { if case .node(let o) = object { o } else { nil } }
+}
+
+extension Pod {
+    public static func from(_ object: APIObject) -> Pod? { if case .pod(let o) = object { o } else { nil } }
+}
+
+extension Service {
+    public static func from(_ object: APIObject) -> Service? { if case .service(let o) = object { o } else { nil } }
+}
+
+extension Endpoints {
+    public static func from(_ object: APIObject) -> Endpoints? { if case .endpoints(let o) = object { o } else { nil } }
+}
+
+extension EndpointSlice {
+    public static func from(_ object: APIObject) -> EndpointSlice? { if case .endpointSlice(let o) = object { o } else { nil } }
+}
+
+extension Ingress {
+    public static func from(_ object: APIObject) -> Ingress? { if case .ingress(let o) = object { o } else { nil } }
+}
+
+extension IngressClass {
+    public static func from(_ object: APIObject) -> IngressClass? { if case .ingressClass(let o) = object { o } else { nil } }
+}
+
+extension Secret {
+    public static func from(_ object: APIObject) -> Secret? { if case .secret(let o) = object { o } else { nil } }
+}
+
+extension Deployment {
+    public static func from(_ object: APIObject) -> Deployment? { if case .deployment(let o) = object { o } else { nil } }
+}
+
+extension Event {
+    public static func from(_ object: APIObject) -> Event? { if case .event(let o) = object { o } else { nil } }
 }

@@ -37,6 +37,7 @@ public final class ControlLoop {
     var podAllocators: [String: SequentialIPAllocator] = [:]  // node name -> pod IPs
     var lbPool: SequentialIPAllocator
     var lbAssignments: [ObjectKey: String] = [:]
+    var templateHashes: [ObjectKey: (uid: String?, generation: Int, hash: String)] = [:]
     /// When each pod started and each service was created (store versions): a pod's service
     /// links are the services created before it started, computed on demand so 100,000 pods do
     /// not each hold a copy of every service's variables.
@@ -47,6 +48,9 @@ public final class ControlLoop {
     /// The cluster DNS records, kept current as services, slices and pods change (the DNS server
     /// answers from a copy the engine publishes).
     public private(set) var dns: DNSRecordSet
+    private var dnsDirty: Set<ObjectKey> = []
+    /// Nodes by name, from the watch: the scheduler reads them on every pod.
+    var nodes: [String: Node] = [:]
     var rng: SplitMix64
     /// Counts reconciles per kind of work item, for tests that check work stays proportional.
     public private(set) var reconcileCount = 0
@@ -84,6 +88,7 @@ public final class ControlLoop {
                 done += 1
             }
         }
+        flushDNS()
         reconcileCount += done
         return done
     }
@@ -141,6 +146,7 @@ public final class ControlLoop {
         podsByOwner = [:]
         podsByNode = [:]
         slicesByService = [:]
+        nodes = [:]
         for kind in ResourceKind.allCases {
             for obj in (snap.objects[kind] ?? [:]).values.sorted(by: { $0.key < $1.key }) {
                 observe(WatchEvent(type: .added, object: obj, previous: nil, resourceVersion: snap.resourceVersion))
@@ -166,7 +172,12 @@ public final class ControlLoop {
                 servicesByNamespace[svc.namespace, default: []].insert(svc.key)
             }
             enqueue(.service(svc.key))
-            if deleted { dns.removeService(namespace: svc.namespace, name: svc.name) } else { refreshDNS(svc) }
+            if deleted {
+                dnsDirty.remove(svc.key)
+                dns.removeService(namespace: svc.namespace, name: svc.name)
+            } else {
+                dnsDirty.insert(svc.key)
+            }
         case (.deployment(let d), _):
             enqueue(.deployment(d.key))
         case (.endpoints(let ep), _):
@@ -179,6 +190,7 @@ public final class ControlLoop {
                 endpointSlicesChanged(service: key)
             }
         case (.node(let node), _):
+            nodes[node.name] = deleted ? nil : node
             enqueue(.node(node.key))
         default:
             break
@@ -203,7 +215,15 @@ public final class ControlLoop {
             dns.removePod(namespace: key.namespace, name: key.name)
             if let n = pod.spec.nodeName, let ip = pod.status?.podIP { podAllocators[n]?.release(ip) }
         }
-        // Services that select the pod now or selected it before.
+        // Services that select the pod now or selected it before — only when something the
+        // endpoints controllers read has changed (not, say, a scheduling decision).
+        if let old, !deleted, !Self.endpointRelevantChange(old, pod) {
+            if let owner = Self.owner(of: pod), old.isReady != pod.isReady || old.status?.phase != pod.status?.phase {
+                enqueue(.deployment(owner))
+            }
+            scheduleLifecycle(pod, old: old)
+            return
+        }
         var services = serviceSelectors.candidates(namespace: key.namespace, labels: pod.labels)
         if let old, old.labels != pod.labels {
             services.formUnion(serviceSelectors.candidates(namespace: key.namespace, labels: old.labels))
@@ -211,6 +231,12 @@ public final class ControlLoop {
         for s in services.sorted() { enqueue(.service(s)) }
         if let owner = Self.owner(of: pod) ?? old.flatMap(Self.owner) { enqueue(.deployment(owner)) }
         if deleted { return }
+        scheduleLifecycle(pod, old: old)
+    }
+
+    /// What the pod needs next from the scheduler, the kubelet or the finaliser.
+    private func scheduleLifecycle(_ pod: Pod, old: Pod?) {
+        let key = pod.key
         if pod.isTerminating {
             if old?.isTerminating != true {
                 events.record(store, about: pod.reference, reason: "Killing", message: "Stopping container \(pod.spec.containers.first?.name ?? "")", now: clock.now())
@@ -223,6 +249,16 @@ public final class ControlLoop {
         }
     }
 
+    /// Whether a pod update can change any Endpoints or EndpointSlice.
+    static func endpointRelevantChange(_ a: Pod, _ b: Pod) -> Bool {
+        // A pod without an IP is nobody's endpoint, whatever else changed.
+        if a.ips.isEmpty && b.ips.isEmpty { return false }
+        return a.metadata.labels != b.metadata.labels || a.ips != b.ips || a.isReady != b.isReady
+            || a.isTerminating != b.isTerminating || a.status?.phase != b.status?.phase
+            || a.spec.nodeName != b.spec.nodeName || a.spec.hostname != b.spec.hostname
+            || a.spec.subdomain != b.spec.subdomain || a.spec.containers != b.spec.containers
+    }
+
     static func owner(of pod: Pod) -> ObjectKey? {
         guard let ref = pod.metadata.ownerReferences?.first(where: { $0.kind == "Deployment" && $0.controller == true }) else {
             return nil
@@ -233,15 +269,20 @@ public final class ControlLoop {
     // MARK: hooks for derived data
 
     /// Called when a service's slices change, so derived views (DNS) follow.
-    func endpointSlicesChanged(service: ObjectKey) {
-        if let svc = store.get(Service.self, namespace: service.namespace, name: service.name) { refreshDNS(svc) }
-    }
+    func endpointSlicesChanged(service: ObjectKey) { dnsDirty.insert(service) }
 
-    private func refreshDNS(_ svc: Service) {
-        let slices = (slicesByService[svc.key] ?? []).sorted().compactMap {
-            store.get(EndpointSlice.self, namespace: svc.namespace, name: $0)
+    /// Rebuilds the DNS records of services whose object or slices changed, once per service
+    /// per `runUntilIdle` however many of its slices were written.
+    private func flushDNS() {
+        guard !dnsDirty.isEmpty else { return }
+        for key in dnsDirty.sorted() {
+            guard let svc = store.get(Service.self, namespace: key.namespace, name: key.name) else { continue }
+            let slices = (slicesByService[key] ?? []).sorted().compactMap {
+                store.get(EndpointSlice.self, namespace: key.namespace, name: $0)
+            }
+            dns.update(service: svc, slices: slices)
         }
-        dns.update(service: svc, slices: slices)
+        dnsDirty.removeAll(keepingCapacity: true)
     }
 
     // MARK: queries

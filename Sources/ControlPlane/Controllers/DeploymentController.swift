@@ -13,7 +13,7 @@ extension ControlLoop {
             for k in ownedKeys.sorted() { _ = try? registry.delete(.pods, k, gracePeriodSeconds: 0) }
             return
         }
-        let hash = Self.podTemplateHash(d.spec.template)
+        let hash = templateHash(d)
         let pods = ownedKeys.compactMap { store.get(Pod.self, namespace: $0.namespace, name: $0.name) }
         let active = pods.filter { !$0.isTerminating && !$0.isTerminal }
         let (current, outdated) = (active.filter { $0.labels["pod-template-hash"] == hash },
@@ -66,6 +66,17 @@ extension ControlLoop {
         } catch {
             recordEvent(d.reference, "FailedCreate", "Error creating: \(error)", type: "Warning")
         }
+    }
+
+    /// The hash of a deployment's current template, computed once per generation.
+    private func templateHash(_ d: Deployment) -> String {
+        let generation = d.metadata.generation ?? 0
+        if let cached = templateHashes[d.key], cached.generation == generation, cached.uid == d.metadata.uid {
+            return cached.hash
+        }
+        let hash = Self.podTemplateHash(d.spec.template)
+        templateHashes[d.key] = (d.metadata.uid, generation, hash)
+        return hash
     }
 
     /// FNV-1a of the template's canonical JSON, spelled with Kubernetes' safe alphabet, as the

@@ -5,10 +5,10 @@ extension ControlLoop {
     func schedulePod(_ key: ObjectKey) {
         guard var pod = store.get(Pod.self, namespace: key.namespace, name: key.name),
               pod.spec.nodeName == nil, !pod.isTerminating else { return }
-        let nodes = store.list(Node.self).filter { n in
+        let candidates = nodes.values.filter { n in
             n.isSchedulable && (pod.spec.nodeSelector ?? [:]).allSatisfy { n.labels[$0.key] == $0.value }
         }
-        guard let node = nodes.min(by: { a, b in
+        guard let node = candidates.min(by: { a, b in
             let (ca, cb) = (podsByNode[a.name]?.count ?? 0, podsByNode[b.name]?.count ?? 0)
             return ca != cb ? ca < cb : a.name < b.name
         }) else {
@@ -33,7 +33,7 @@ extension ControlLoop {
     func startPod(_ key: ObjectKey) {
         guard var pod = store.get(Pod.self, namespace: key.namespace, name: key.name),
               let nodeName = pod.spec.nodeName, pod.status?.podIP == nil, !pod.isTerminating,
-              let node = store.get(Node.self, name: nodeName) else { return }
+              let node = nodes[nodeName] else { return }
         if podAllocators[nodeName] == nil {
             guard let cidr = (node.spec?.podCIDR).flatMap(CIDR.init) else { return }
             var alloc = SequentialIPAllocator(cidr: cidr, firstOffset: 2)

@@ -54,8 +54,10 @@ public enum DNSName {
     /// The label CoreDNS gives an endpoint without a `hostname` (`endpointHostname`): the IP with
     /// `.`/`:` replaced by `-`, a trailing `-` completed with `0` so it stays a valid label.
     public static func dashed(_ ip: String) -> String {
+        // The common case — a dotted quad as the API stores it — needs no parse.
+        if !ip.utf8.contains(UInt8(ascii: ":")) { return String(ip.map { $0 == "." ? "-" : $0 }) }
         let text = IPAddress(ip)?.description ?? ip
-        if text.contains(".") { return String(text.map { $0 == "." ? "-" : $0 }) }
+        if text.utf8.contains(UInt8(ascii: ".")) { return String(text.map { $0 == "." ? "-" : $0 }) }
         let dashed = String(text.map { $0 == ":" ? "-" : $0 })
         return dashed.hasSuffix("-") ? dashed + "0" : dashed
     }
@@ -67,7 +69,7 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
     case v6([UInt8])
 
     public init?(_ text: String) {
-        if text.contains(":") {
+        if text.utf8.contains(UInt8(ascii: ":")) {
             guard let bytes = Self.parseV6(text) else { return nil }
             self = .v6(bytes)
         } else {

@@ -221,7 +221,7 @@ public struct DNSRecordSet: Sendable {
             let suffix = subtree + zone
             if key.hasSuffix(suffix) {
                 let ns = key.dropLast(suffix.count)
-                if !ns.contains("."), namespaceRefs[String(ns)] != nil { return true }
+                if !ns.utf8.contains(UInt8(ascii: ".")), namespaceRefs[String(ns)] != nil { return true }
             }
         }
         return false

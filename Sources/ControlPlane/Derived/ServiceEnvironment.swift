@@ -69,7 +69,7 @@ public enum ServiceEnvironment {
 
     /// `net.JoinHostPort`: IPv6 literals are bracketed so the URL forms stay parseable.
     static func joinHostPort(_ host: String, _ port: Int) -> String {
-        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     /// `getServiceEnvVarMap`: which services a pod in `namespace` sees, and their variables.

@@ -72,7 +72,7 @@ public enum EndpointsDerivation {
     }
 
     /// Textual family test, as `utilnet.IsIPv6String` would answer for well-formed addresses.
-    static func isIPv6(_ ip: String) -> Bool { ip.contains(":") }
+    static func isIPv6(_ ip: String) -> Bool { ip.utf8.contains(UInt8(ascii: ":")) }
 
     static func defaultedProtocol(_ p: String?) -> String {
         guard let p, !p.isEmpty else { return "TCP" }

@@ -64,7 +64,7 @@ public final class ObjectStore: @unchecked Sendable {
 
     public func get<T: KubeObject>(_ type: T.Type, namespace: String = "", name: String) -> T? {
         let ns = T.resource.namespaced ? namespace : ""
-        return get(T.resource, ObjectKey(namespace: ns, name: name))?.base as? T
+        return get(T.resource, ObjectKey(namespace: ns, name: name)).flatMap(T.from)
     }
 
     /// Every object of a kind (optionally one namespace), sorted by key for stable output.
@@ -74,7 +74,7 @@ public final class ObjectStore: @unchecked Sendable {
     }
 
     public func list<T: KubeObject>(_ type: T.Type, namespace: String? = nil) -> [T] {
-        list(T.resource, namespace: namespace).compactMap { $0.base as? T }
+        list(T.resource, namespace: namespace).compactMap(T.from)
     }
 
     public func count(_ kind: ResourceKind) -> Int { lock.withLock { objects[kind]?.count ?? 0 } }
