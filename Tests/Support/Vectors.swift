@@ -1,16 +1,17 @@
 import Foundation
 
-/// Loads the Kubernetes conformance vectors from `../shared/vectors` (beside the repository), or
-/// from `$SWITCHBOARD_SHARED/vectors`. A missing file is a hard failure, never a skip: the vectors
-/// are what the model is checked against.
+/// Loads the Kubernetes conformance vectors: from `$SWITCHBOARD_SHARED/vectors` when set, else
+/// from the project's shared folder beside the repository (`../shared/vectors`, the newest set),
+/// else from the copy kept in Tests/Fixtures/vectors so a fresh clone alone passes. A missing
+/// file is a hard failure, never a skip: the vectors are what the model is checked against.
 public enum Vectors {
     public static var directory: URL {
         if let shared = ProcessInfo.processInfo.environment["SWITCHBOARD_SHARED"] {
             return URL(fileURLWithPath: shared).appendingPathComponent("vectors")
         }
-        let repo = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return repo.deletingLastPathComponent().appendingPathComponent("shared/vectors")
+        let beside = Repository.root.deletingLastPathComponent().appendingPathComponent("shared/vectors")
+        if FileManager.default.fileExists(atPath: beside.appendingPathComponent("selectors.json").path) { return beside }
+        return Repository.root.appendingPathComponent("Tests/Fixtures/vectors")
     }
 
     /// The raw bytes of one vectors file, e.g. `data("selectors.json")`.
