@@ -138,7 +138,8 @@ final class DropHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // The client half-closed: still nothing to say; keep holding.
+        // The client sent FIN: it gave up (a dropped SYN would have timed out for it by now).
+        if let e = event as? ChannelEvent, e == .inputClosed { context.close(promise: nil) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
