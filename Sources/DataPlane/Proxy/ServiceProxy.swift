@@ -144,17 +144,25 @@ public final class ServiceProxy: Sendable {
     /// A consistent-enough sample of everything the proxy knows; cheap enough to take 10 times a
     /// second (counters are atomic loads; histograms are merged only where traffic happened).
     public func snapshot() async -> ProxySnapshot {
+        // Counters first, per-loop records second: every connection the counters show as
+        // finished then already has its flow record and histogram samples.
+        let table = core.table.load(ordering: .acquiring)
+        let views = state.withLock { $0.views }
+        var counters: [Int: TrafficCounters] = [:]
+        for v in views {
+            counters[v.route.cell.id] = v.route.cell.counters
+            for e in v.endpoints { counters[e.cell.id] = e.cell.counters }
+        }
+        for n in table.nodes { counters[n.cell.id] = n.cell.counters }
         var drained: [(histograms: [Int: HistogramPair], flows: [FlowRecord])] = []
         for stats in core.loopStats.values {
             if let d = try? await stats.eventLoop.submit({ stats.drain() }).get() { drained.append(d) }
         }
         let (summaries, flows) = await aggregator.merge(drained)
-        let table = core.table.load(ordering: .acquiring)
-        let views = state.withLock { $0.views }
         let now = config.clock.now()
         func traffic(_ cell: TrafficCell) -> TrafficStats {
             let s = summaries[cell.id]
-            return TrafficStats(counters: cell.counters, connectLatency: s?.connect ?? LatencySummary(),
+            return TrafficStats(counters: counters[cell.id] ?? cell.counters, connectLatency: s?.connect ?? LatencySummary(),
                                 duration: s?.duration ?? LatencySummary())
         }
         let ports = views.map { v in
