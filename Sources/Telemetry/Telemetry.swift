@@ -1,1 +1,0 @@
-// Telemetry: Snapshot and stats types (see the proxy-engine work).
