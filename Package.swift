@@ -34,7 +34,14 @@ let package = Package(
             ]
         ),
         // Floor 4: wires a live cluster.
-        .target(name: "Engine", dependencies: ["ClusterModel", "ControlPlane", "DataPlane", "Telemetry"]),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "ClusterModel", "ControlPlane", "DataPlane", "Telemetry",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // Floor 5: the command line.
         .executableTarget(
             name: "switchboard",

