@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "ClusterModel", "ControlPlane", "Engine",
+                "ClusterModel", "ControlPlane", "Engine", "DataPlane",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

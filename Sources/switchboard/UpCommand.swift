@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterModel
 import ControlPlane
+import DataPlane
 import Engine
 import Foundation
 
@@ -31,7 +32,15 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Number of nodes.")
     var nodes = 3
 
+    @Option(help: "Data-plane threads (default: one per core).")
+    var eventLoops: Int?
+
+    @Option(help: "Bind privileged ports (below net.ipv4.ip_unprivileged_port_start) at port + OFFSET instead of failing; shown wherever the address is.")
+    var privilegedPortOffset: Int?
+
     func run() async throws {
+        nonisolated(unsafe) let out = stdout  // set once, before any other thread writes
+        setvbuf(out, nil, _IOLBF, 0)  // one line at a time, also into pipes and files
         let paths = files.isEmpty ? [Self.demoDirectory()] : files
         let set = ManifestDecoder.load(paths: paths, defaultNamespace: namespace)
         let report = CheckReport(set, strict: false)
@@ -47,18 +56,27 @@ struct Up: AsyncParsableCommand {
         }
         var config = ClusterConfig()
         config.nodeCount = nodes
-        let engine = try ClusterEngine(config: config)
-        let errors = engine.apply(set.objects)
+        var proxyConfig = ProxyConfig()
+        proxyConfig.privilegedPortRemap = privilegedPortOffset
+        let engine = try LiveEngine(config: config, proxyConfig: proxyConfig, eventLoops: eventLoops)
+        let errors = engine.cluster.apply(set.objects)
         if !errors.isEmpty {
             for (o, e) in errors { FileHandle.standardError.write(Data("\(o.displayName): \(e)\n".utf8)) }
             throw ExitCode(1)
         }
-        print(engine.report(), terminator: "")
-        if once { return }
-        engine.start()
-        let events = EventFollower(store: engine.store)
+        if once {
+            print(engine.cluster.report(), terminator: "")
+            return
+        }
+        try await engine.start()
+        await engine.settle()
+        print(engine.cluster.report(), terminator: "")
+        for l in await engine.proxy.snapshot().listeners where l.state != .bound && l.state != .rejecting {
+            FileHandle.standardError.write(Data("switchboard: listener \(l.address):\(l.port) for \(l.service): \(l.state.rawValue) \(l.reason ?? "")\n".utf8))
+        }
+        let events = EventFollower(store: engine.cluster.store)
         await events.follow()
-        engine.stop()
+        await engine.shutdown()
     }
 
     /// demo-data/ next to the working directory, or beside the executable's checkout.
