@@ -39,8 +39,6 @@ struct Up: AsyncParsableCommand {
     var privilegedPortOffset: Int?
 
     func run() async throws {
-        nonisolated(unsafe) let out = stdout  // set once, before any other thread writes
-        setvbuf(out, nil, _IOLBF, 0)  // one line at a time, also into pipes and files
         let paths = files.isEmpty ? [Self.demoDirectory()] : files
         let set = ManifestDecoder.load(paths: paths, defaultNamespace: namespace)
         let report = CheckReport(set, strict: false)
@@ -71,6 +69,7 @@ struct Up: AsyncParsableCommand {
         try await engine.start()
         await engine.settle()
         print(engine.cluster.report(), terminator: "")
+        fflush(nil)  // visible at once when stdout is a pipe or a file
         for l in await engine.proxy.snapshot().listeners where l.state != .bound && l.state != .rejecting {
             FileHandle.standardError.write(Data("switchboard: listener \(l.address):\(l.port) for \(l.service): \(l.state.rawValue) \(l.reason ?? "")\n".utf8))
         }
@@ -111,7 +110,10 @@ struct EventFollower {
             src.resume()
             return src
         }
-        for await line in stream { print(line) }
+        for await line in stream {
+            print(line)
+            fflush(nil)
+        }
         store.unsubscribe(id)
         for s in signals { s.cancel() }
     }
