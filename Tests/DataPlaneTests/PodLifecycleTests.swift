@@ -144,3 +144,39 @@ final class PodPeerRecordingHandler: ChannelInboundHandler, @unchecked Sendable 
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
     }
 }
+
+@Suite("Pod liveness", .serialized)
+struct PodLivenessTests {
+    @Test("a failing liveness probe restarts the container; a pod without probes never flaps Ready")
+    func liveness() async throws {
+        let c = try PodTestCluster(block: 212)
+        var sick = PodFixture.netexec()
+        sick.livenessProbe = try PodLifecycleTests.probe(#"{"httpGet": {"path": "/healthz", "port": 9999}, "periodSeconds": 1, "failureThreshold": 2}"#)
+        // Watch every write of "fine": Ready must never go False after it was True.
+        let flapped = PodFlapDetector()
+        let sub = c.store.subscribe { e in
+            if case .pod(let p) = e.object, p.name == "fine" { flapped.observe(p.isReady) }
+        }
+        defer { c.store.unsubscribe(sub) }
+        let fine = PodFixture.container(image: "busybox", command: ["/bin/sh", "-c", "exec sleep 30"], port: nil)
+        c.apply(PodFixture.pod("sick", [sick]), PodFixture.pod("fine", [fine]))
+        #expect(await c.eventually { (c.pod("sick")?.restartCount ?? 0) >= 1 })
+        #expect(c.runtime.logs(of: ObjectKey(namespace: "default", name: "sick")).contains("Liveness probe failed"))
+        #expect(c.pod("fine")?.isReady == true && c.pod("fine")?.restartCount == 0)
+        #expect(!flapped.flapped)
+        await c.close()
+    }
+}
+
+final class PodFlapDetector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var wasReady = false
+    private var sawFlap = false
+    func observe(_ ready: Bool) {
+        lock.lock()
+        if wasReady && !ready { sawFlap = true }
+        wasReady = wasReady || ready
+        lock.unlock()
+    }
+    var flapped: Bool { lock.lock(); defer { lock.unlock() }; return sawFlap }
+}

@@ -100,6 +100,20 @@ struct PodProcessTests {
         await c.close()
     }
 
+    @Test("a child process inherits no descriptors of the engine (no listener survives its pod)")
+    func noInheritedDescriptors() async throws {
+        let c = try PodTestCluster(block: 209)
+        c.apply(PodFixture.pod("web", [PodFixture.netexec()]))  // the engine now has listeners open
+        #expect(await c.eventually { c.pod("web")?.status?.podIP.map { (try? PodTestHTTP.get($0, 8080, "/healthz")) != nil } ?? false })
+        var fds = PodFixture.container(image: "busybox", command: ["/bin/ls", "/proc/self/fd"], port: nil)
+        fds.name = "fds"
+        c.apply(PodFixture.pod("fds", [fds], restartPolicy: "Never"))
+        #expect(await c.eventually { c.pod("fds")?.status?.phase == "Succeeded" })
+        let listed = Set(c.runtime.logs(of: ObjectKey(namespace: "default", name: "fds"), container: "fds").split(separator: "\n"))
+        #expect(listed.isSubset(of: ["0", "1", "2", "3"]), "inherited: \(listed.sorted())")
+        await c.close()
+    }
+
     @Test("restartPolicy Never: a process exiting 0 makes the pod Succeeded, exiting 2 Failed")
     func terminalPhases() async throws {
         let c = try PodTestCluster(block: 191)

@@ -55,6 +55,11 @@ enum PodChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
         posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
+        // The child must not inherit the engine's sockets (NIO's are not close-on-exec): a
+        // listener held open by a child would keep accepting after its pod has gone.
+        #if canImport(Glibc)
+        closeInheritedDescriptors(&actions)
+        #endif
         // A fresh process group, default dispositions for the signals a server usually ignores
         // (SIGPIPE is ignored by NIO and would be inherited), and no blocked signals.
         var defaults = sigset_t()
@@ -86,6 +91,30 @@ enum PodChildProcess {
         }
         return Spawned(pid: pid, output: readEnd)
     }
+
+    #if canImport(Glibc)
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, CInt) -> CInt
+    /// glibc ≥ 2.34's `posix_spawn_file_actions_addclosefrom_np`, looked up at run time because
+    /// Swift's Glibc module does not declare the GNU extensions.
+    private static let addCloseFrom: CloseFrom? = {
+        guard let sym = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(sym, to: CloseFrom.self)
+    }()
+    #endif
+
+    #if canImport(Glibc)
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        if let closeFrom = addCloseFrom, closeFrom(&actions, 3) == 0 { return }
+        // Fallback: close what is open now (a descriptor opened concurrently may still leak).
+        guard let dir = opendir("/proc/self/fd") else { return }
+        defer { closedir(dir) }
+        let own = dirfd(dir)
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if let fd = CInt(name), fd > 2, fd != own { posix_spawn_file_actions_addclose(&actions, fd) }
+        }
+    }
+    #endif
 
     /// The exit code a container runtime reports: the status, or 128 + signal.
     enum WaitResult { case running, exited(Int32) }

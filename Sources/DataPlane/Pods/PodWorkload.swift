@@ -131,6 +131,9 @@ final class PodWorkload: @unchecked Sendable {
     private func publish() {
         publishScheduled = false
         guard !terminating, !runners.isEmpty else { return }
+        // Until every container's first start has resolved, the control loop's "running" status
+        // stands: publishing now would flap Ready off and on for pods without probes.
+        if runners.contains(where: { if case .waiting("ContainerCreating") = $0.state { true } else { false } }) { return }
         let statuses = runners.map { $0.status(ready: $0.isReady) }
         let ready = runners.allSatisfy(\.isReady)
         var phase: String?
