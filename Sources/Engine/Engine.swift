@@ -20,12 +20,14 @@ public final class ClusterEngine: @unchecked Sendable {
     private var subscription: Int?
     private let published = NSLock()
     private var publishedDNS: DNSRecordSet
+    private var environments: [ObjectKey: [String: [EnvVar]]] = [:]
 
     public init(config: ClusterConfig, clock: any ClusterClock = SystemClock()) throws {
         self.config = config
         loop = try ControlLoop(config: config, clock: clock)
         store = loop.store
         registry = loop.registry
+        loop.tracksPodLifecycle = true
         try loop.bootstrap()
         loop.runUntilIdle()
         publishedDNS = loop.dns
@@ -36,6 +38,7 @@ public final class ClusterEngine: @unchecked Sendable {
         perform { loop in
             let r = loop.apply(objects)
             loop.runUntilIdle()
+            self.publish()
             return r.errors
         }
     }
@@ -125,10 +128,18 @@ public final class ClusterEngine: @unchecked Sendable {
         }
     }
 
+    /// Makes the loop's results readable from any thread without waiting: the DNS records, and
+    /// the environment of each pod that started (computed here, on the control thread, as the
+    /// kubelet computes it at container start).
     private func publish() {
         let dns = loop.dns
+        let (started, deleted) = loop.drainPodLifecycle()
+        var envs: [(ObjectKey, [String: [EnvVar]])] = []
+        for key in started { if let env = loop.environment(of: key) { envs.append((key, env)) } }
         published.lock()
         publishedDNS = dns
+        for (k, e) in envs { environments[k] = e }
+        for k in deleted { environments[k] = nil }
         published.unlock()
     }
 
@@ -148,9 +159,11 @@ public final class ClusterEngine: @unchecked Sendable {
         return dns.resolve(name, resolvConf: conf)?.addresses ?? []
     }
 
-    /// The environment a pod's containers started with.
+    /// The environment a pod's containers started with; never blocks (nil until published).
     public func environment(of pod: ObjectKey) -> [String: [EnvVar]]? {
-        perform { $0.environment(of: pod) }
+        published.lock()
+        defer { published.unlock() }
+        return environments[pod]
     }
 
     /// A plain-text report of nodes, services, endpoints and pods, as the loop computed them.

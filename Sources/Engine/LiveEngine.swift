@@ -11,21 +11,28 @@ import Telemetry
 public final class LiveEngine: SnapshotSource, Sendable {
     public let cluster: ClusterEngine
     public let proxy: ServiceProxy
+    public let pods: PodRuntime
     let group: MultiThreadedEventLoopGroup
 
     /// - Parameter eventLoops: threads for the data plane (default: one per core).
-    public init(config: ClusterConfig, proxyConfig: ProxyConfig = ProxyConfig(), eventLoops: Int? = nil) throws {
-        cluster = try ClusterEngine(config: config)
+    public init(config: ClusterConfig, proxyConfig: ProxyConfig = ProxyConfig(),
+                podConfig: PodRuntimeConfig = PodRuntimeConfig(), eventLoops: Int? = nil) throws {
+        let cluster = try ClusterEngine(config: config)
+        self.cluster = cluster
         group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops ?? System.coreCount)
         var pc = proxyConfig
         pc.clock = SystemClock()
         proxy = ServiceProxy(store: cluster.store, group: group, config: pc)
+        pods = PodRuntime(store: cluster.store, registry: cluster.registry, group: group, config: podConfig,
+                          environment: { cluster.environment(of: $0) },
+                          resolver: { name, namespace in cluster.resolve(name, fromNamespace: namespace) })
     }
 
     /// Starts the control thread and the proxy; returns once the current state is programmed.
     public func start() async throws {
         cluster.start()
         try await proxy.start()
+        pods.start()
     }
 
     /// Waits until the proxy has caught up with the store (all writes so far are reflected).
@@ -35,6 +42,7 @@ public final class LiveEngine: SnapshotSource, Sendable {
 
     /// Stops accepting, closes connections, stops the loop and the event loops.
     public func shutdown() async {
+        await pods.shutdown()
         await proxy.shutdown()
         cluster.stop()
         try? await group.shutdownGracefully()

@@ -32,6 +32,21 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Number of nodes.")
     var nodes = 3
 
+    @Option(help: "Service CIDR (cluster IPs).")
+    var serviceCIDR = AddressPlan().serviceCIDR
+
+    @Option(help: "Pod CIDR; each node gets a /24 of it.")
+    var podCIDR = AddressPlan().podCIDR
+
+    @Option(help: "Block the node addresses come from.")
+    var nodeCIDR = AddressPlan().nodeCIDR
+
+    @Option(help: "LoadBalancer address pool.")
+    var loadBalancerPool = AddressPlan().loadBalancerPool
+
+    @Option(help: "Cluster DNS service address (inside the service CIDR).")
+    var clusterDNS = AddressPlan().clusterDNS
+
     @Option(help: "Data-plane threads (default: one per core).")
     var eventLoops: Int?
 
@@ -54,6 +69,14 @@ struct Up: AsyncParsableCommand {
         }
         var config = ClusterConfig()
         config.nodeCount = nodes
+        config.addresses.serviceCIDR = serviceCIDR
+        config.addresses.podCIDR = podCIDR
+        config.addresses.nodeCIDR = nodeCIDR
+        config.addresses.loadBalancerPool = loadBalancerPool
+        config.addresses.clusterDNS = clusterDNS
+        do { _ = try config.addresses.validated() } catch {
+            throw ValidationError(error.description)
+        }
         var proxyConfig = ProxyConfig()
         proxyConfig.privilegedPortRemap = privilegedPortOffset
         let engine = try LiveEngine(config: config, proxyConfig: proxyConfig, eventLoops: eventLoops)

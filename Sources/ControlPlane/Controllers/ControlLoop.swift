@@ -52,6 +52,18 @@ public final class ControlLoop {
     /// Nodes by name, from the watch: the scheduler reads them on every pod.
     var nodes: [String: Node] = [:]
     var rng: SplitMix64
+    /// When set, pods that started or went since the last `drainPodLifecycle` are remembered, for
+    /// an engine that precomputes what the data plane needs (their environment) off the loop.
+    public var tracksPodLifecycle = false
+    private var startedPods: [ObjectKey] = []
+    private var deletedPods: [ObjectKey] = []
+
+    /// Pods started and deleted since the last call (only with `tracksPodLifecycle`).
+    public func drainPodLifecycle() -> (started: [ObjectKey], deleted: [ObjectKey]) {
+        defer { startedPods.removeAll(); deletedPods.removeAll() }
+        return (startedPods, deletedPods)
+    }
+
     /// Counts reconciles per kind of work item, for tests that check work stays proportional.
     public private(set) var reconcileCount = 0
 
@@ -208,10 +220,14 @@ public final class ControlLoop {
             podLabels.insert(key, labels: pod.labels)
             if let n = pod.spec.nodeName { podsByNode[n, default: []].insert(key) }
             if let owner = Self.owner(of: pod) { podsByOwner[owner, default: []].insert(key) }
-            if podStarted[key] == nil, pod.status?.podIP != nil { podStarted[key] = startVersion }
+            if podStarted[key] == nil, pod.status?.podIP != nil {
+                podStarted[key] = startVersion
+                if tracksPodLifecycle { startedPods.append(key) }
+            }
             if old?.status?.podIP != pod.status?.podIP || old?.isTerminating != pod.isTerminating { dns.update(pod: pod) }
         } else {
             podStarted[key] = nil
+            if tracksPodLifecycle { deletedPods.append(key) }
             dns.removePod(namespace: key.namespace, name: key.name)
             if let n = pod.spec.nodeName, let ip = pod.status?.podIP { podAllocators[n]?.release(ip) }
         }
