@@ -51,7 +51,10 @@ public final class ObjectStore: @unchecked Sendable {
 
     public init(clock: any ClusterClock, historyLimit: Int = 100_000) {
         self.clock = clock
-        self.historyLimit = historyLimit
+        self.historyLimit = max(1, historyLimit)
+        // Reserved up front: growing the ring by doubling would copy it, a latency spike on
+        // whichever write crosses the boundary.
+        history.reserveCapacity(self.historyLimit)
     }
 
     public var resourceVersion: Int { lock.withLock { version } }
