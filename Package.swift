@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Floor 1: API objects, selectors, validation, manifest decoding.
@@ -31,13 +32,39 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Floor 3: cluster DNS and the Kubernetes API, served from the store.
+        .target(
+            name: "ClusterDNS",
+            dependencies: [
+                "ClusterModel", "ControlPlane",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "KubeAPI",
+            dependencies: [
+                "ClusterModel", "ControlPlane",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Floor 2: the dashboard, pure (view state + snapshot -> Canvas).
+        .target(name: "Dashboard", dependencies: ["Telemetry", "ClusterModel"]),
+        // Floor 3: the ncurses backend.
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        .target(name: "TerminalUI", dependencies: ["Dashboard", "CNcurses"]),
         // Floor 4: wires a live cluster.
         .target(
             name: "Engine",
             dependencies: [
-                "ClusterModel", "ControlPlane", "DataPlane", "Telemetry",
+                "ClusterModel", "ControlPlane", "DataPlane", "Telemetry", "ClusterDNS", "KubeAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -46,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "ClusterModel", "ControlPlane", "Engine", "DataPlane",
+                "ClusterModel", "ControlPlane", "Engine", "DataPlane", "Dashboard", "TerminalUI", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +92,25 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
+        .testTarget(
+            name: "ClusterDNSTests",
+            dependencies: [
+                "ClusterDNS", "ControlPlane", "ClusterModel", "SwitchboardTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "KubeAPITests",
+            dependencies: [
+                "KubeAPI", "ControlPlane", "ClusterModel", "SwitchboardTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry", "ClusterModel", "SwitchboardTestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "SwitchboardTestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DataPlane", "ControlPlane", "ClusterModel", "SwitchboardTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,1 @@
+// Cluster DNS server for cluster.local (see the DNS/API issue).

@@ -1,0 +1,1 @@
+// Dashboard: view state and pure renderers into a Canvas (see the dashboard issue).

@@ -1,0 +1,1 @@
+// Kubernetes-compatible HTTP API over the store (see the DNS/API issue).
