@@ -85,7 +85,12 @@ struct ProxyBehaviourTests {
         #expect(try await offPool { steady.receive(upTo: 3).text } == "two")
         steady.close()
         // A backend reset reaches the client as a reset.
-        let snap = await Self.settled(c) { $0.port("echo")?.traffic.counters.activeConnections == 0 }
+        // A flow record is written as its connection finishes; wait for all three, not only for
+        // the active count to reach zero (the two are not one atomic step).
+        let snap = await Self.settled(c) {
+            $0.port("echo")?.traffic.counters.activeConnections == 0
+                && $0.recentFlows.filter { $0.servicePort == "default/echo:http" }.count == 3
+        }
         let flows = snap.recentFlows.filter { $0.servicePort == "default/echo:http" }
         #expect(flows.count == 3)
         #expect(flows.contains { $0.outcome == .reset })
