@@ -191,7 +191,9 @@ public final class ObjectStore: @unchecked Sendable {
         }
     }
 
-    /// Calls `handler` for every later write, in order, until `unsubscribe`.
+    /// Calls `handler` for every later write, in order, until `unsubscribe`. Handlers run on the
+    /// writer's thread under the notification lock, so they must be quick and must not write to
+    /// the store themselves (that would deadlock): mark work and hop, as the proxy and pods do.
     public func subscribe(_ handler: @escaping @Sendable (WatchEvent) -> Void) -> Int {
         lock.withLock {
             nextWatcher += 1
