@@ -1,1 +1,0 @@
-// Cluster DNS server for cluster.local (see the DNS/API issue).
