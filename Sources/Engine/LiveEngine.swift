@@ -1,3 +1,4 @@
+import ClusterDNS
 import ClusterModel
 import ControlPlane
 import DataPlane
@@ -12,17 +13,22 @@ public final class LiveEngine: SnapshotSource, Sendable {
     public let cluster: ClusterEngine
     public let proxy: ServiceProxy
     public let pods: PodRuntime
+    public let dns: ClusterDNSServer
     let group: MultiThreadedEventLoopGroup
 
     /// - Parameter eventLoops: threads for the data plane (default: one per core).
     public init(config: ClusterConfig, proxyConfig: ProxyConfig = ProxyConfig(),
-                podConfig: PodRuntimeConfig = PodRuntimeConfig(), eventLoops: Int? = nil) throws {
+                podConfig: PodRuntimeConfig = PodRuntimeConfig(), dnsConfig: ClusterDNSConfig? = nil,
+                eventLoops: Int? = nil) throws {
         let cluster = try ClusterEngine(config: config)
         self.cluster = cluster
         group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops ?? System.coreCount)
         var pc = proxyConfig
         pc.clock = SystemClock()
         proxy = ServiceProxy(store: cluster.store, group: group, config: pc)
+        var dnsConfig = dnsConfig ?? ClusterDNSConfig(addresses: config.addresses)
+        if dnsConfig.privilegedPortRemap == nil { dnsConfig.privilegedPortRemap = proxyConfig.privilegedPortRemap }
+        dns = ClusterDNSServer(config: dnsConfig, records: { cluster.dns }, group: group)
         pods = PodRuntime(store: cluster.store, registry: cluster.registry, group: group, config: podConfig,
                           environment: { cluster.environment(of: $0) },
                           resolver: { name, namespace in cluster.resolve(name, fromNamespace: namespace) })
@@ -32,6 +38,7 @@ public final class LiveEngine: SnapshotSource, Sendable {
     public func start() async throws {
         cluster.start()
         try await proxy.start()
+        try await dns.start()
         pods.start()
     }
 
@@ -44,6 +51,7 @@ public final class LiveEngine: SnapshotSource, Sendable {
     public func shutdown() async {
         await pods.shutdown()
         await proxy.shutdown()
+        await dns.shutdown()
         cluster.stop()
         try? await group.shutdownGracefully()
     }

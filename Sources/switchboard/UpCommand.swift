@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterDNS
 import ClusterModel
 import ControlPlane
 import DataPlane
@@ -47,6 +48,12 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Cluster DNS service address (inside the service CIDR).")
     var clusterDNS = AddressPlan().clusterDNS
 
+    @Option(name: .customLong("dns-upstream"), help: "Where cluster DNS forwards names outside the cluster domain (IP[:PORT], repeatable; default: the host's resolv.conf).")
+    var dnsUpstreams: [String] = []
+
+    @Flag(help: "Refuse names outside the cluster domain instead of forwarding them.")
+    var noDNSForward = false
+
     @Option(help: "Data-plane threads (default: one per core).")
     var eventLoops: Int?
 
@@ -79,7 +86,9 @@ struct Up: AsyncParsableCommand {
         }
         var proxyConfig = ProxyConfig()
         proxyConfig.privilegedPortRemap = privilegedPortOffset
-        let engine = try LiveEngine(config: config, proxyConfig: proxyConfig, eventLoops: eventLoops)
+        var dnsConfig = ClusterDNSConfig(addresses: config.addresses)
+        if noDNSForward { dnsConfig.forwarding = .refuse } else if !dnsUpstreams.isEmpty { dnsConfig.forwarding = .upstreams(dnsUpstreams) }
+        let engine = try LiveEngine(config: config, proxyConfig: proxyConfig, dnsConfig: dnsConfig, eventLoops: eventLoops)
         let errors = engine.cluster.apply(set.objects)
         if !errors.isEmpty {
             for (o, e) in errors { FileHandle.standardError.write(Data("\(o.displayName): \(e)\n".utf8)) }

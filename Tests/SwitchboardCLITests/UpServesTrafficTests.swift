@@ -8,7 +8,7 @@ import Testing
 struct UpServesTrafficTests {
     static let addressFlags = ["--service-cidr", "127.220.0.0/16", "--pod-cidr", "127.221.0.0/16",
                                "--node-cidr", "127.222.10.0/24", "--load-balancer-pool", "127.222.200.0/24",
-                               "--cluster-dns", "127.220.0.10"]
+                               "--cluster-dns", "127.220.0.10", "--no-dns-forward"]
 
     @Test func curlReachesPodsThroughTheService() async throws {
         let up = try HeadlessSwitchboard(arguments: ["up", "--headless", "demo-data/"] + Self.addressFlags)
@@ -32,6 +32,12 @@ struct UpServesTrafficTests {
         // externalTrafficPolicy Local: the pod sees the client's own address.
         let seenLocal = try await Curl.get("http://\(local[4]):8080/clientip", from: "127.223.0.9", eventually: true)
         #expect(seenLocal.hasPrefix("127.223.0.9:"), "got \(seenLocal)")
+        // Cluster DNS on the kube-dns address answers the real dig, FQDN and SRV.
+        let db = try #require(services.first { $0.count > 3 && $0[1] == "backend-database" })
+        #expect(try Dig.query("backend-database.default.svc.cluster.local", server: "127.220.0.10") == [db[3]])
+        let srv = try Dig.query("_postgres._tcp.backend-database.default.svc.cluster.local", type: "SRV", server: "127.220.0.10")
+        #expect(srv.first?.hasSuffix("5432 backend-database.default.svc.cluster.local.") == true, "\(srv)")
+        #expect(try Dig.status("nothing-here.default.svc.cluster.local", server: "127.220.0.10") == "NXDOMAIN")
         let status = up.terminate()
         #expect(status == 0, "SIGTERM ends it cleanly")
     }
@@ -110,4 +116,29 @@ final class HeadlessSwitchboard: @unchecked Sendable {
     }
 
     func stop() { _ = terminate() }
+}
+
+/// The real `dig`, short answers.
+enum Dig {
+    static func run(_ args: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/dig")
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func query(_ name: String, type: String = "A", server: String) throws -> [String] {
+        try run(["@\(server)", "+short", "+time=2", "+tries=1", name, type]).split(separator: "\n").map(String.init)
+    }
+
+    static func status(_ name: String, server: String) throws -> String? {
+        let text = try run(["@\(server)", "+time=2", "+tries=1", name, "A"])
+        guard let r = text.range(of: "status: ") else { return nil }
+        return String(text[r.upperBound...].prefix { $0 != "," })
+    }
 }
