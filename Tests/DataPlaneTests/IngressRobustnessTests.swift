@@ -135,3 +135,17 @@ struct IngressRobustnessTests {
         await c.stop()
     }
 }
+
+extension IngressRobustnessTests {
+    @Test func upgradeRequestIsServedPlainAndClosed() async throws {
+        let c = try await Self.cluster(163, slot: 2)
+        let raw = try ProxyRawSocket(to: c.address, c.httpPort)
+        raw.send("GET /ws HTTP/1.1\r\nHost: r.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+        let answer = try await offPool { raw.receive() }
+        raw.close()
+        #expect(answer.text.hasPrefix("HTTP/1.1 200"))
+        #expect(answer.text.contains("path=/ws"))
+        #expect(answer.ended == "eof", "closed instead of hanging on a stopped decoder")
+        await c.stop()
+    }
+}

@@ -1,5 +1,6 @@
 import ClusterModel
 @testable import DataPlane
+import ControlPlane
 import Testing
 
 @Suite("Ingress router")
@@ -115,5 +116,23 @@ struct IngressRouterTests {
         #expect(!o.sslRedirect)
         #expect(IngressOptions(annotations: [:]).cookieAffinity == nil)
         #expect(IngressOptions(annotations: ["nginx.ingress.kubernetes.io/affinity": "cookie"]).cookieAffinity?.name == "INGRESSCOOKIE")
+    }
+}
+
+@Suite("Ingress controller service")
+struct IngressControllerServiceTests {
+    @Test func objectsValidateAndTheServiceGetsAPoolAddress() throws {
+        var cc = ClusterConfig()
+        cc.addresses = .isolated(secondOctet: 164)
+        let loop = try ControlLoop(config: cc, clock: SystemClock())
+        try loop.bootstrap()
+        loop.runUntilIdle()
+        let result = loop.apply(IngressControllerService.objects())
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        loop.runUntilIdle()
+        let ip = try #require(IngressControllerService.address(in: loop.store))
+        #expect(ip.hasPrefix("127.166.200."), "from the LoadBalancer pool")
+        let selection = IngressClassSelection(classes: loop.store.list(IngressClass.self), controllerName: IngressTestClass.controller)
+        #expect(selection.servesClassless)
     }
 }

@@ -107,10 +107,13 @@ public final class IngressController: Sendable {
         }
         let core = self.core
         let scheme = tls == nil ? "http" : "https"
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderFieldSize = config.maxHeaderBytes
-        limits.maxHeaderListSize = config.maxHeaderBytes
-        limits.maxHeaderFieldCount = config.maxHeaderCount
+        let limits = {
+            var l = NIOHTTPDecoderLimitConfiguration()
+            l.maxHeaderFieldSize = config.maxHeaderBytes
+            l.maxHeaderListSize = config.maxHeaderBytes
+            l.maxHeaderFieldCount = config.maxHeaderCount
+            return l
+        }()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 1024)
@@ -149,8 +152,8 @@ public final class IngressController: Sendable {
         cont?.finish()
         await task?.value
         for l in listeners { try? await l.close() }
-        for pool in core.allPools {
-            try? await pool.eventLoop.submit { pool.closeAll() }.get()
+        for box in core.allPools {
+            try? await box.pool.eventLoop.submit { box.pool.closeAll() }.get()
         }
         let waiters = state.withLock { s in
             let w = s.waiters
@@ -262,8 +265,8 @@ public final class IngressController: Sendable {
     /// far below the request count.
     public func upstreamConnectsStarted() async -> Int {
         var n = 0
-        for pool in core.allPools {
-            n += (try? await pool.eventLoop.submit { pool.connectsStarted }.get()) ?? 0
+        for box in core.allPools {
+            n += (try? await box.pool.eventLoop.submit { box.pool.connectsStarted }.get()) ?? 0
         }
         return n
     }

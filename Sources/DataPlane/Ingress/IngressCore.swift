@@ -31,7 +31,7 @@ final class IngressCore: Sendable {
         pools[ObjectIdentifier(loop)]!.pool
     }
 
-    var allPools: [IngressUpstreamPool] { pools.values.map(\.pool) }
+    var allPools: [PoolBox] { Array(pools.values) }
 
     /// Round robin over the endpoints not tried yet for this request.
     func pick(_ endpoints: [UpstreamEndpoint], excluding tried: Set<String>) -> UpstreamEndpoint? {

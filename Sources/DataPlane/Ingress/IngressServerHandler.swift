@@ -128,6 +128,9 @@ final class IngressServerHandler: ChannelDuplexHandler, IngressUpstreamDelegate 
         waitTimer?.cancel()
         let ex = IngressExchange(head: head, start: .now())
         exchange = ex
+        // Upgrade (WebSocket) is not passed through yet: the request is proxied without it and
+        // the connection closed afterwards, since the request decoder stops at an upgrade.
+        if head.headers.contains(name: "upgrade") { ex.close = true }
         if head.headers.count > config.maxHeaderCount
             || head.headers.reduce(head.uri.utf8.count, { $0 + $1.name.utf8.count + $1.value.utf8.count }) > config.maxHeaderBytes {
             return answer(ex, .requestHeaderFieldsTooLarge, "431 Request Header Fields Too Large\n", close: true)
