@@ -1,0 +1,117 @@
+import Histogram
+import Synchronization
+
+/// Traffic of one route (host + path → service:port) as the dashboard shows it.
+public struct IngressRouteStats: Sendable, Hashable {
+    public var host: String?
+    public var path: String
+    public var backend: String
+    public var ingress: String
+    public var requests: UInt64
+    /// Responses by class: index 0 = 1xx … 4 = 5xx.
+    public var statusClasses: [UInt64]
+    public var bytesIn: UInt64
+    public var bytesOut: UInt64
+    /// Request latency (head received → response end) in microseconds.
+    public var p50Micros: UInt64
+    public var p99Micros: UInt64
+    /// Requests per backend endpoint (`ip:port`).
+    public var endpointRequests: [String: UInt64]
+
+    public var count2xx: UInt64 { statusClasses[1] }
+    public var count3xx: UInt64 { statusClasses[2] }
+    public var count4xx: UInt64 { statusClasses[3] }
+    public var count5xx: UInt64 { statusClasses[4] }
+}
+
+/// One finished HTTP exchange, for the flow ring the dashboard shows beside L4 flows.
+public struct IngressFlowRecord: Sendable, Hashable {
+    public var client: String
+    public var method: String
+    public var host: String
+    public var path: String
+    public var status: Int
+    public var latencyMicros: UInt64
+    /// `ip:port` of the endpoint, nil when the controller answered itself (404, 503, …).
+    public var endpoint: String?
+    public var route: String?
+}
+
+/// Everything the controller knows, for the dashboard and tests.
+public struct IngressSnapshot: Sendable {
+    public var address: String
+    /// Bound ports: requested port → actual port (differs with a remap or port 0).
+    public var httpPort: Int?
+    public var httpsPort: Int?
+    /// Served Ingresses (namespace/name).
+    public var ingresses: [String]
+    public var routes: [IngressRouteStats]
+    /// Requests no route matched (404 from the controller).
+    public var unmatched: UInt64
+    public var recentFlows: [IngressFlowRecord]
+    /// TLS Secrets that could not be used, with why (never their content).
+    public var tlsProblems: [String]
+    public var resourceVersion: Int
+}
+
+/// Accumulates stats from every event loop under one lock, held for a few additions per request.
+final class IngressStatsCollector: Sendable {
+    struct Key: Hashable { var route: IngressRoute }
+    struct Accumulator {
+        var requests: UInt64 = 0
+        var classes = [UInt64](repeating: 0, count: 5)
+        var bytesIn: UInt64 = 0
+        var bytesOut: UInt64 = 0
+        var latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .two)
+        var endpoints: [String: UInt64] = [:]
+    }
+    private struct State {
+        var routes: [IngressRoute: Accumulator] = [:]
+        var unmatched: UInt64 = 0
+        var flows: [IngressFlowRecord] = []
+        var flowStart = 0
+    }
+    private let state = Mutex(State())
+    let flowCapacity: Int
+
+    init(flowCapacity: Int = 512) { self.flowCapacity = max(1, flowCapacity) }
+
+    func record(route: IngressRoute?, endpoint: String?, status: Int, latencyMicros: UInt64,
+                bytesIn: UInt64, bytesOut: UInt64, flow: IngressFlowRecord) {
+        state.withLock { s in
+            if let route {
+                var a = s.routes[route] ?? Accumulator()
+                a.requests += 1
+                a.classes[min(4, max(0, status / 100 - 1))] += 1
+                a.bytesIn += bytesIn
+                a.bytesOut += bytesOut
+                _ = a.latency.record(latencyMicros)
+                if let endpoint { a.endpoints[endpoint, default: 0] += 1 }
+                s.routes[route] = a
+            } else if status == 404 {
+                s.unmatched += 1
+            }
+            if s.flows.count < flowCapacity {
+                s.flows.append(flow)
+            } else {
+                s.flows[s.flowStart] = flow
+                s.flowStart = (s.flowStart + 1) % flowCapacity
+            }
+        }
+    }
+
+    func read(routes: [IngressRoute]) -> (routes: [IngressRouteStats], unmatched: UInt64, flows: [IngressFlowRecord]) {
+        state.withLock { s in
+            let stats = routes.map { r in
+                let a = s.routes[r] ?? Accumulator()
+                return IngressRouteStats(
+                    host: r.host, path: r.isDefaultBackend ? "(default)" : r.path, backend: r.backend.description,
+                    ingress: r.ingress.description, requests: a.requests, statusClasses: a.classes, bytesIn: a.bytesIn,
+                    bytesOut: a.bytesOut, p50Micros: a.requests == 0 ? 0 : a.latency.valueAtPercentile(50),
+                    p99Micros: a.requests == 0 ? 0 : a.latency.valueAtPercentile(99), endpointRequests: a.endpoints)
+            }
+            let flows = Array(s.flows[s.flowStart...] + s.flows[..<s.flowStart])
+            return (stats, s.unmatched, flows)
+        }
+    }
+}
