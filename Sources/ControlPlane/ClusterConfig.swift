@@ -32,6 +32,19 @@ public struct AddressPlan: Sendable, Hashable, Codable {
         return p
     }
 
+    /// A plan inside one /16, for tests that need many blocks side by side: services
+    /// 127.N.0.0/18, pods 127.N.64.0/18 (a /24 per node from 127.N.65.0), nodes 127.N.200.0/24,
+    /// LoadBalancer pool 127.N.250.0/24, cluster DNS 127.N.0.10.
+    public static func compact(secondOctet n: Int) -> AddressPlan {
+        var p = AddressPlan()
+        p.serviceCIDR = "127.\(n).0.0/18"
+        p.podCIDR = "127.\(n).64.0/18"
+        p.nodeCIDR = "127.\(n).200.0/24"
+        p.loadBalancerPool = "127.\(n).250.0/24"
+        p.clusterDNS = "127.\(n).0.10"
+        return p
+    }
+
     public func validated() throws(AllocationError) -> (service: CIDR, pod: CIDR, node: CIDR, pool: CIDR) {
         func parse(_ s: String, _ what: String) throws(AllocationError) -> CIDR {
             guard let c = CIDR(s) else { throw AllocationError(message: "\(what) \"\(s)\" is not an IPv4 CIDR") }

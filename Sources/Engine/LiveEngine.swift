@@ -14,6 +14,7 @@ public final class LiveEngine: SnapshotSource, Sendable {
     public let proxy: ServiceProxy
     public let pods: PodRuntime
     public let dns: ClusterDNSServer
+    public let ingress: IngressController
     let group: MultiThreadedEventLoopGroup
 
     /// - Parameter eventLoops: threads for the data plane (default: one per core).
@@ -23,9 +24,19 @@ public final class LiveEngine: SnapshotSource, Sendable {
         let cluster = try ClusterEngine(config: config)
         self.cluster = cluster
         group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops ?? System.coreCount)
+        // The ingress controller is exposed like ingress-nginx: a LoadBalancer service in
+        // switchboard-system whose pool address it listens on (80/443).
+        let setupErrors = cluster.apply(IngressControllerService.objects())
+        guard setupErrors.isEmpty, let ingressIP = IngressControllerService.address(in: cluster.store) else {
+            throw AllocationError(message: "no LoadBalancer address for the ingress controller: \(setupErrors.map { "\($0.1)" })")
+        }
+        var ic = IngressConfig(address: ingressIP)
+        ic.privilegedPortRemap = proxyConfig.privilegedPortRemap
+        ic.unprivilegedPortStart = proxyConfig.unprivilegedPortStart
         var pc = proxyConfig
         pc.clock = SystemClock()
         proxy = ServiceProxy(store: cluster.store, group: group, config: pc)
+        ingress = IngressController(store: cluster.store, registry: cluster.registry, group: group, config: ic)
         var dnsConfig = dnsConfig ?? ClusterDNSConfig(addresses: config.addresses)
         if dnsConfig.privilegedPortRemap == nil { dnsConfig.privilegedPortRemap = proxyConfig.privilegedPortRemap }
         dns = ClusterDNSServer(config: dnsConfig, records: { cluster.dns }, group: group)
@@ -38,6 +49,7 @@ public final class LiveEngine: SnapshotSource, Sendable {
     public func start() async throws {
         cluster.start()
         try await proxy.start()
+        try await ingress.start()
         try await dns.start()
         pods.start()
     }
@@ -50,6 +62,7 @@ public final class LiveEngine: SnapshotSource, Sendable {
     /// Stops accepting, closes connections, stops the loop and the event loops.
     public func shutdown() async {
         await pods.shutdown()
+        await ingress.shutdown()
         await proxy.shutdown()
         await dns.shutdown()
         cluster.stop()

@@ -156,11 +156,11 @@ struct IngressProxyTests {
     }
 
     @Test func privilegedPortsFailWithAFixOrRemap() async throws {
-        let store = try ControlLoop(config: { var cc = ClusterConfig(); cc.addresses = .isolated(secondOctet: 158); return cc }(),
+        let store = try ControlLoop(config: { var cc = ClusterConfig(); cc.addresses = .compact(secondOctet: 158); return cc }(),
                                     clock: SystemClock())
         try store.bootstrap()
         let group = MultiThreadedEventLoopGroupHolder.make()
-        var config = IngressConfig(address: "127.160.200.1")
+        var config = IngressConfig(address: "127.158.240.1")
         config.unprivilegedPortStart = 1024
         config.httpsPort = nil
         let refused = IngressController(store: store.store, registry: store.registry, group: group, config: config)

@@ -123,7 +123,7 @@ struct IngressRouterTests {
 struct IngressControllerServiceTests {
     @Test func objectsValidateAndTheServiceGetsAPoolAddress() throws {
         var cc = ClusterConfig()
-        cc.addresses = .isolated(secondOctet: 164)
+        cc.addresses = .compact(secondOctet: 164)
         let loop = try ControlLoop(config: cc, clock: SystemClock())
         try loop.bootstrap()
         loop.runUntilIdle()
@@ -131,7 +131,7 @@ struct IngressControllerServiceTests {
         #expect(result.errors.isEmpty, "\(result.errors)")
         loop.runUntilIdle()
         let ip = try #require(IngressControllerService.address(in: loop.store))
-        #expect(ip.hasPrefix("127.166.200."), "from the LoadBalancer pool")
+        #expect(ip.hasPrefix("127.164.250."), "from the LoadBalancer pool")
         let selection = IngressClassSelection(classes: loop.store.list(IngressClass.self), controllerName: IngressTestClass.controller)
         #expect(selection.servesClassless)
     }

@@ -21,23 +21,23 @@ final class IngressTestCluster: @unchecked Sendable {
     var store: ObjectStore { loop.store }
     /// Lets parameterised cases of one test share a block: each gets its own addresses.
     let slot: Int
-    var address: String { "127.\(block + 2).200.\(slot)" }
+    var address: String { "127.\(block).240.\(slot)" }
     var httpPort: Int { controller.httpPort ?? -1 }
     var httpsPort: Int { controller.httpsPort ?? -1 }
-    func backendIP(_ n: Int) -> String { "127.\(block + 1).\(8 + slot).\(n)" }
+    func backendIP(_ n: Int) -> String { "127.\(block).\(150 + slot).\(n)" }
 
     init(block: Int, slot: Int = 1, defaultClass: Bool = true, configure: (inout IngressConfig) -> Void = { _ in }) async throws {
         precondition((151...166).contains(block), "ingress tests use second octets 151…168")
         self.block = block
         self.slot = slot
         var cc = ClusterConfig()
-        cc.addresses = .isolated(secondOctet: block)
+        cc.addresses = .compact(secondOctet: block)
         cc.nodeCount = 1
         loop = try ControlLoop(config: cc, clock: SystemClock())
         try loop.bootstrap()
         loop.runUntilIdle()
         try loop.registry.create(.ingressClass(IngressTestClass.ours(default: defaultClass)))
-        var config = IngressConfig(address: "127.\(block + 2).200.\(slot)")
+        var config = IngressConfig(address: "127.\(block).240.\(slot)")
         config.httpPort = 0
         config.httpsPort = 0
         config.connectTimeout = .seconds(1)

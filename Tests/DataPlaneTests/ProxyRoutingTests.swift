@@ -140,7 +140,10 @@ struct ProxyRoutingTests {
             Issue.record("expected refusal, got \(r)")
             return
         }
-        #expect(seconds < 0.1)
+        // ECONNREFUSED is the kernel's answer to the SYN itself (sub-millisecond when measured
+        // alone); the bound only tells it from a DROP, which would last the client's whole
+        // timeout, and leaves room for a loaded, parallel test run.
+        #expect(seconds < 1.0)
         let snap = await c.proxy.snapshot()
         #expect(snap.listeners.first { $0.service == "default/empty" }?.state == .rejecting)
         // Endpoints appear: the listener binds; they go: refused again.
@@ -158,7 +161,7 @@ struct ProxyRoutingTests {
         try await c.service("empty")
         let started = NIODeadline.now()
         let r = await c.request(c.clusterIP("empty"), 80)
-        #expect(NIODeadline.now() - started < .milliseconds(100))
+        #expect(NIODeadline.now() - started < .seconds(1), "a reset, not a DROP's timeout")
         switch r {
         case .reset, .answer(""), .refused: break
         case .error(let e) where e.contains("reset") || e.contains("104"): break

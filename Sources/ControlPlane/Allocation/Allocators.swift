@@ -1,6 +1,7 @@
 /// Why an address or port could not be allocated, in the API server's words.
 public struct AllocationError: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 

@@ -32,9 +32,10 @@ public struct ProxyConfig: Sendable {
     public var clock: any ClusterClock = SystemClock()
     /// Random source of the balancer (seeded in tests).
     public var random: any ProxyRandomSource = SystemProxyRandom()
-    /// Services carrying this annotation key with this value are served by someone else
-    /// (the cluster DNS binds its own address) and are skipped.
-    public var skipAnnotation: (key: String, value: String) = ("switchboard.dev/served-by", "cluster-dns")
+    /// Services whose `switchboard.dev/served-by` annotation names one of these are served by
+    /// someone else on their own address (the cluster DNS, the ingress controller) and skipped.
+    public var servedElsewhere: Set<String> = ["cluster-dns", "ingress-controller"]
+    public static let servedByAnnotation = "switchboard.dev/served-by"
 
     public init() {}
 }

@@ -155,7 +155,7 @@ struct RoutingTableBuilder {
     func isProxied(_ svc: Service) -> Bool {
         if svc.isHeadless || svc.isExternalName { return false }
         if svc.labels["service.kubernetes.io/service-proxy-name"] != nil { return false }
-        if svc.metadata.annotations?[config.skipAnnotation.key] == config.skipAnnotation.value { return false }
+        if let by = svc.metadata.annotations?[ProxyConfig.servedByAnnotation], config.servedElsewhere.contains(by) { return false }
         return true
     }
 
