@@ -25,6 +25,20 @@ public struct EndpointTraffic: Sendable, Hashable {
     public init() {}
 }
 
+/// The header's cluster totals, computed once per sample.
+public struct ClusterTotals: Sendable, Hashable {
+    public var services = 0
+    public var readyEndpoints = 0
+    public var endpoints = 0
+    public var readyPods = 0
+    public var pods = 0
+    public var readyNodes = 0
+    public var nodes = 0
+    public var connectionsPerSecond = 0.0
+    public var active = 0
+    public init() {}
+}
+
 /// Everything the panes draw, derived once per sample (joins, rates, history, change marks) so a
 /// frame only formats the visible rows. Live and replay feed it the same way: `ingest` each
 /// Snapshot in order.
@@ -43,6 +57,7 @@ public struct DashboardModel: Sendable {
     public private(set) var history: [String: [Double]] = [:]
     public private(set) var changes = ChangeTracker()
     public private(set) var podsByID: [String: PodSummary] = [:]
+    public private(set) var totals = ClusterTotals()
     private var serviceIndex: [String: Int] = [:]
     /// Every endpoint of every service as (service row, endpoint row), for `:ep` with no service.
     public private(set) var endpointRefs: [(service: Int, endpoint: Int)] = []
@@ -156,6 +171,21 @@ public struct DashboardModel: Sendable {
             for j in svc.endpoints.indices { refs.append((i, j)) }
         }
         endpointRefs = refs
+        var sum = ClusterTotals()
+        sum.services = services.count
+        for svc in services {
+            sum.endpoints += svc.endpoints.count
+            sum.readyEndpoints += svc.readyEndpoints
+        }
+        sum.pods = view.pods.count
+        sum.readyPods = view.pods.count(where: \.ready)
+        sum.nodes = view.nodes.count
+        sum.readyNodes = view.nodes.count(where: \.ready)
+        for v in t.values {
+            sum.connectionsPerSecond += v.connectionsPerSecond
+            sum.active += v.active
+        }
+        totals = sum
     }
 
     private var previousServices: [ServiceSummary]?

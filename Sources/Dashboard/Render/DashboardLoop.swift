@@ -8,6 +8,7 @@ public struct DashboardLoop: Sendable {
     public var options: RenderOptions
     /// A sample that arrived while frozen, taken in when unfrozen.
     private var held: Snapshot?
+    private var heldModel: DashboardModel?
 
     public init(config: DashboardConfig = DashboardConfig(), glyphs: Glyphs = .unicode) {
         model = DashboardModel(highlightSeconds: config.highlightSeconds)
@@ -27,14 +28,32 @@ public struct DashboardLoop: Sendable {
         return true
     }
 
+    /// Takes a model already advanced by another thread (the runner ingests off the UI thread,
+    /// so a 10,000-service sample never stalls keys). Held while frozen, like `receive(_:)`.
+    @discardableResult
+    public mutating func receive(prepared next: DashboardModel) -> Bool {
+        if state.frozen {
+            heldModel = next
+            return false
+        }
+        model = next
+        return true
+    }
+
     /// Applies a key; the returned actions tell the runner to quit.
     public mutating func press(_ key: KeyPress, width: Int, height: Int) -> [DashboardAction] {
         let context = FrameRenderer.navigationContext(model: model, state: state, width: width, height: height,
                                                       options: options)
         let actions = state.handle(key, bindings: options.bindings, context: context)
-        if actions.contains(.freeze(false)), let h = held {
-            held = nil
-            model.ingest(h)
+        if actions.contains(.freeze(false)) {
+            if let h = held {
+                held = nil
+                model.ingest(h)
+            }
+            if let m = heldModel {
+                heldModel = nil
+                model = m
+            }
         }
         return actions
     }

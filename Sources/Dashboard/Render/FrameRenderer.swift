@@ -93,14 +93,10 @@ public enum FrameRenderer {
     }
 
     static func drawHeader(_ canvas: inout Canvas, model: DashboardModel, state: ViewState) {
-        let c = model.cluster
-        let endpoints = c.services.reduce(into: (0, 0)) { $0.0 += $1.readyEndpoints; $0.1 += $1.endpoints.count }
-        let pods = c.pods.count(where: \.ready)
-        let rate = model.traffic.values.reduce(0) { $0 + $1.connectionsPerSecond }
-        let active = model.traffic.values.reduce(0) { $0 + $1.active }
-        let parts = ["Switchboard", "svc \(c.services.count)", "ep \(endpoints.0)/\(endpoints.1) ready",
-                     "pods \(pods)/\(c.pods.count)", "nodes \(c.nodes.count(where: \.ready))/\(c.nodes.count)",
-                     "\(Format.rate(rate)) conn/s", "\(active) active"]
+        let t = model.totals
+        let parts = ["Switchboard", "svc \(t.services)", "ep \(t.readyEndpoints)/\(t.endpoints) ready",
+                     "pods \(t.readyPods)/\(t.pods)", "nodes \(t.readyNodes)/\(t.nodes)",
+                     "\(Format.rate(t.connectionsPerSecond)) conn/s", "\(t.active) active"]
         canvas.fill(" ", x: 0, y: 0, count: canvas.width, role: .header)
         var x = canvas.put(" " + parts.joined(separator: "  "), x: 0, y: 0, role: .header)
         if state.frozen {
