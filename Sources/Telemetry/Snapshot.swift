@@ -7,10 +7,14 @@ public struct Snapshot: Sendable, Codable, Hashable {
     public var time: Double
     /// The L4 service proxy: listeners, per service port / endpoint / node traffic, flows.
     public var proxy: ProxySnapshot?
+    /// The cluster's objects as the panes show them (services, endpoints, pods, nodes, ingress
+    /// routes, events), projected by the engine at each sample.
+    public var cluster: ClusterView?
 
-    public init(time: Double, proxy: ProxySnapshot? = nil) {
+    public init(time: Double, proxy: ProxySnapshot? = nil, cluster: ClusterView? = nil) {
         self.time = time
         self.proxy = proxy
+        self.cluster = cluster
     }
 }
 

@@ -1,1 +1,0 @@
-// Dashboard: view state and pure renderers into a Canvas (see the dashboard issue).

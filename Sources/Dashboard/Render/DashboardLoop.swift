@@ -1,0 +1,64 @@
+import Telemetry
+
+/// The dashboard's whole behaviour without a terminal: samples and keys in, frames and actions
+/// out. The ncurses runner is a thin shell around this, and tests drive it directly.
+public struct DashboardLoop: Sendable {
+    public private(set) var model: DashboardModel
+    public private(set) var state: ViewState
+    public var options: RenderOptions
+    /// A sample that arrived while frozen, taken in when unfrozen.
+    private var held: Snapshot?
+    private var heldModel: DashboardModel?
+
+    public init(config: DashboardConfig = DashboardConfig(), glyphs: Glyphs = .unicode) {
+        model = DashboardModel(highlightSeconds: config.highlightSeconds)
+        state = ViewState(pane: config.initialPane)
+        options = RenderOptions(glyphs: glyphs, bindings: config.bindings)
+        if let warning = config.warnings.first { state.message = warning }
+    }
+
+    /// Takes a new sample in, unless frozen (then it waits). Returns whether the frame changed.
+    @discardableResult
+    public mutating func receive(_ snapshot: Snapshot) -> Bool {
+        if state.frozen {
+            held = snapshot
+            return false
+        }
+        model.ingest(snapshot)
+        return true
+    }
+
+    /// Takes a model already advanced by another thread (the runner ingests off the UI thread,
+    /// so a 10,000-service sample never stalls keys). Held while frozen, like `receive(_:)`.
+    @discardableResult
+    public mutating func receive(prepared next: DashboardModel) -> Bool {
+        if state.frozen {
+            heldModel = next
+            return false
+        }
+        model = next
+        return true
+    }
+
+    /// Applies a key; the returned actions tell the runner to quit.
+    public mutating func press(_ key: KeyPress, width: Int, height: Int) -> [DashboardAction] {
+        let context = FrameRenderer.navigationContext(model: model, state: state, width: width, height: height,
+                                                      options: options)
+        let actions = state.handle(key, bindings: options.bindings, context: context)
+        if actions.contains(.freeze(false)) {
+            if let h = held {
+                held = nil
+                model.ingest(h)
+            }
+            if let m = heldModel {
+                heldModel = nil
+                model = m
+            }
+        }
+        return actions
+    }
+
+    public func frame(width: Int, height: Int) -> Canvas {
+        FrameRenderer.render(model: model, state: state, width: width, height: height, options: options)
+    }
+}

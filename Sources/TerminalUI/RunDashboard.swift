@@ -1,0 +1,89 @@
+import Dashboard
+import Foundation
+import Glibc
+import Synchronization
+import Telemetry
+
+/// The newest sample, handed from the sampler task to the UI thread. The UI never waits for the
+/// engine: it takes whatever is newest when it wakes, and a slow sample only delays itself.
+final class SampleMailbox: Sendable {
+    private let slot = Mutex<DashboardModel?>(nil)
+    private let stopped = Mutex(false)
+
+    func put(_ m: DashboardModel) { slot.withLock { $0 = m } }
+    func take() -> DashboardModel? { slot.withLock { s in defer { s = nil }; return s } }
+    func stop() { stopped.withLock { $0 = true } }
+    var isStopped: Bool { stopped.withLock { $0 } }
+}
+
+/// Opens the dashboard on this terminal over a live (or replayed) source and returns when the
+/// user quits. Samples `source` every `interval` on a task of its own; every ncurses call happens
+/// on one dedicated thread. Throws when there is no usable terminal (the caller should then fall
+/// back to `--headless`).
+///
+/// - Parameters:
+///   - interval: seconds between samples; nil uses `config.interval` (default 1 s).
+public func runDashboard(source: any SnapshotSource, interval: Double? = nil,
+                         config: DashboardConfig = .load()) async throws {
+    try await runDashboard(source: source, interval: interval, config: config, terminal: TerminalTarget())
+}
+
+/// Which terminal to open: the process's own, or a pty in tests.
+struct TerminalTarget: Sendable {
+    var input: Int32 = STDIN_FILENO
+    var output: Int32 = STDOUT_FILENO
+    var term: String?
+    var environment: [String: String] = ProcessInfo.processInfo.environment
+}
+
+func runDashboard(source: any SnapshotSource, interval: Double?, config: DashboardConfig,
+                  terminal: TerminalTarget) async throws {
+    let mailbox = SampleMailbox()
+    let period = max(0.05, interval ?? config.interval)
+    let sampler = Task {
+        // Joins, rates and change marks are computed here, off the UI thread.
+        var model = DashboardModel(highlightSeconds: config.highlightSeconds)
+        while !Task.isCancelled, !mailbox.isStopped {
+            model.ingest(await source.snapshot())
+            mailbox.put(model)
+            try? await Task.sleep(for: .milliseconds(Int(period * 1000)))
+        }
+    }
+    defer { sampler.cancel() }
+    let result: Result<Void, Error> = await withCheckedContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(returning: Result { try uiLoop(mailbox: mailbox, config: config, terminal: terminal) })
+        }
+        thread.name = "switchboard-ui"
+        thread.start()
+    }
+    mailbox.stop()
+    try result.get()
+}
+
+/// The UI thread: owns the TerminalSession from creation to `end()`.
+func uiLoop(mailbox: SampleMailbox, config: DashboardConfig, terminal: TerminalTarget) throws {
+    let theme = (try? Theme.load(config.theme, directories: config.themeDirectories)) ?? .dark
+    let session = try TerminalSession(input: terminal.input, output: terminal.output, term: terminal.term, theme: theme,
+                                      colors: config.colors, ascii: config.ascii, environment: terminal.environment)
+    defer { session.end() }
+    var loop = DashboardLoop(config: config, glyphs: session.glyphs)
+    var dirty = true
+    var shownMessage = false
+    while true {
+        if let m = mailbox.take() { dirty = loop.receive(prepared: m) || dirty }
+        if dirty {
+            var canvas = loop.frame(width: session.width, height: session.height)
+            if !shownMessage, let m = session.capabilities.fallbackMessage {
+                canvas.put(m, x: 0, y: canvas.height - 1, role: .warn)
+            }
+            session.draw(canvas)
+            dirty = false
+        }
+        guard let key = session.readKey(timeoutMilliseconds: 100) else { continue }
+        shownMessage = true
+        let actions = loop.press(key, width: session.width, height: session.height)
+        if actions.contains(.quit) { return }
+        dirty = true
+    }
+}
