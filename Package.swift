@@ -109,7 +109,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry", "ClusterModel", "SwitchboardTestSupport"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry", "ClusterModel", "SwitchboardTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "SwitchboardTestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DataPlane", "ControlPlane", "ClusterModel", "SwitchboardTestSupport"]),
     ],

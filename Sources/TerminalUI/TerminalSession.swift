@@ -65,7 +65,11 @@ public final class TerminalSession {
         }
         outFile = out
         inFile = inp
-        use_env(false) // exported LINES/COLUMNS would pin the size and defeat KEY_RESIZE
+        // The size comes from the terminal (ioctl), not terminfo and not exported LINES/COLUMNS,
+        // which would pin it and defeat KEY_RESIZE (use_env(false) alone would fall back to
+        // terminfo's 80x24).
+        use_env(true)
+        use_tioctl(true)
         TerminalRestore.arm(fd: output)
         let requested = term ?? environment["TERM"] ?? "dumb"
         var used = requested
@@ -188,6 +192,9 @@ public final class TerminalSession {
         delwin(window)
         window = win
         keypad(window, true)
+        // The terminal may have moved what was on it (tmux keeps the bottom lines when a window
+        // shrinks), so ncurses' idea of the screen is stale: clear and repaint everything.
+        clearok(window, true)
         width = Int(getmaxx(window))
         height = Int(getmaxy(window))
         previous = nil

@@ -3,8 +3,10 @@ import ClusterDNS
 import ClusterModel
 import ControlPlane
 import DataPlane
+import Dashboard
 import Engine
 import Foundation
+import TerminalUI
 
 /// `switchboard up [FILE…]`: start the engine on manifests (the demo in demo-data/ when none are
 /// given). A set with any invalid object is refused whole, listing every error.
@@ -12,9 +14,11 @@ struct Up: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a cluster from manifests: control loop, addresses, endpoints, DNS records.",
         discussion: """
-            With --headless the engine runs without the dashboard and prints the state it computed \
-            (nodes, services, endpoints, pods), then follows events until interrupted. With --once \
-            it prints the state and exits. With no FILE it runs the demo from demo-data/.
+            Opens the dashboard on the live engine. With --headless the engine runs without it and \
+            prints the state it computed (nodes, services, endpoints, pods), then follows events \
+            until interrupted (SIGINT/SIGTERM stop it cleanly). With --once it runs the engine for one \
+            sampling period, prints one view (--view) as text or JSON (-o json) and exits. With no \
+            FILE it runs the demo from demo-data/.
             """
     )
 
@@ -24,8 +28,17 @@ struct Up: AsyncParsableCommand {
     @Flag(help: "Run the engine without the dashboard.")
     var headless = false
 
-    @Flag(help: "Print the computed state once and exit.")
+    @Flag(help: "Run one sampling period, print one view and exit (for scripts).")
     var once = false
+
+    @Option(help: "The view --once prints: svc, ep, ing, flow, pods, nodes, events.")
+    var view = "svc"
+
+    @Option(name: [.customShort("o"), .long], help: "Output of --once: text or json.")
+    var output = "text"
+
+    @Option(help: "Sampling period in seconds (dashboard refresh; --once waits one period).")
+    var interval: Double = 1
 
     @Option(name: [.short, .long], help: "Namespace for namespaced objects that name none.")
     var namespace = "default"
@@ -70,10 +83,10 @@ struct Up: AsyncParsableCommand {
             FileHandle.standardError.write(Data("switchboard: refusing to start: \(report.summary)\nFix the manifests (switchboard check FILE… lists the same errors) and run again.\n".utf8))
             throw ExitCode(1)
         }
-        guard headless || once else {
-            FileHandle.standardError.write(Data("switchboard: the dashboard is not built yet; run with --headless or --once.\n".utf8))
-            throw ExitCode(2)
+        guard let pane = PaneKind.parse(view), pane != .details else {
+            throw ValidationError("--view must be one of svc, ep, ing, flow, pods, nodes, events")
         }
+        guard output == "text" || output == "json" else { throw ValidationError("-o must be text or json") }
         var config = ClusterConfig()
         config.nodeCount = nodes
         config.addresses.serviceCIDR = serviceCIDR
@@ -94,12 +107,34 @@ struct Up: AsyncParsableCommand {
             for (o, e) in errors { FileHandle.standardError.write(Data("\(o.displayName): \(e)\n".utf8)) }
             throw ExitCode(1)
         }
+        do { try await engine.start() } catch {
+            await engine.shutdown()
+            FileHandle.standardError.write(Data("switchboard: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        await engine.settle()
+        let source = DashboardSource(engine: engine)
         if once {
-            print(engine.cluster.report(), terminator: "")
+            let first = await source.snapshot()
+            try await Task.sleep(for: .seconds(interval))
+            let second = await source.snapshot()
+            let text = output == "json" ? OnceOutput.json(pane, snapshot: second, previous: first)
+                : OnceOutput.text(pane, snapshot: second, previous: first)
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            await engine.shutdown()
             return
         }
-        try await engine.start()
-        await engine.settle()
+        if !headless {
+            do {
+                try await runDashboard(source: source, interval: interval)
+                await engine.shutdown()
+                return
+            } catch let error as TerminalError {
+                await engine.shutdown()
+                FileHandle.standardError.write(Data("switchboard: \(error). Run it in a terminal, or use --headless (no dashboard) or --once (one view as text).\n".utf8))
+                throw ExitCode(1)
+            }
+        }
         print(engine.cluster.report(), terminator: "")
         fflush(nil)  // visible at once when stdout is a pipe or a file
         for l in await engine.proxy.snapshot().listeners where l.state != .bound && l.state != .rejecting {

@@ -4,29 +4,32 @@ import Testing
 
 @Suite("switchboard up --once")
 struct UpCommandTests {
-    @Test func demoPrintsComputedAddresses() throws {
-        let run = try SwitchboardBinary.run(["up", "--once", "demo-data/"])
-        #expect(run.status == 0, "\(run.stderr)")
-        let out = run.stdout
-        for section in ["NODES", "SERVICES", "ENDPOINTS", "PODS"] { #expect(out.contains(section)) }
-        // Nodes with loopback addresses and per-node pod CIDRs.
-        #expect(out.contains("node-1   Ready    127.0.10.1    127.244.1.0/24"))
-        // Every service of the demo with an address from the service range or the LB pool.
-        let services = out.split(separator: "\n").filter { $0.hasPrefix("default ") && $0.contains("/TCP") || $0.contains("ExternalName") }
-        #expect(services.contains { $0.contains(" kubia ") && $0.contains("ClientIP") && $0.contains("http:80/TCP►http") })
-        #expect(services.contains { $0.contains("kubia-nodeport") && $0.contains(":30080/TCP") })
-        #expect(services.contains { $0.contains("kubia-lb ") && $0.contains("127.200.0.") })
-        #expect(services.contains { $0.contains("external-api") && $0.contains("api.example.com") })
-        // Hand-written endpoints of the selector-less service are kept.
-        #expect(out.contains("external-db        127.0.0.1:15432"))
+    static let flags = ["--service-cidr", "127.230.0.0/18", "--pod-cidr", "127.230.64.0/18",
+                         "--node-cidr", "127.230.200.0/24", "--load-balancer-pool", "127.230.250.0/24",
+                         "--cluster-dns", "127.230.0.10", "--no-dns-forward", "--interval", "0.3"]
+
+    /// `--once` runs the live engine for one sampling period and prints one view, for scripts.
+    @Test func oncePrintsViewsOfTheComputedCluster() throws {
+        let svc = try SwitchboardBinary.run(["up", "--once", "--view", "svc", "demo-data/"] + Self.flags)
+        #expect(svc.status == 0, "\(svc.stderr)")
+        let rows = svc.lines.map { $0.split(separator: " ").map(String.init) }
+        let kubia = try #require(rows.first { $0.count > 3 && $0[1] == "kubia" })
+        #expect(kubia[2] == "ClusterIP" && kubia[3].hasPrefix("127.230.") && kubia.contains("ClientIP"))
+        #expect(rows.contains { $0.count > 4 && $0[1] == "kubia-nodeport" && $0[4].contains(":30080") })
+        #expect(rows.contains { $0.count > 3 && $0[1] == "external-api" && $0[3] == "api.example.com" })
         // Three kubia pods, each with a pod IP from its node's /24.
-        let podSection = out.components(separatedBy: "\nPODS\n").last ?? ""
-        let kubiaPods = podSection.split(separator: "\n").map { $0.split(separator: " ") }.filter { $0.count == 6 && $0[1].hasPrefix("kubia-") }
+        let pods = try SwitchboardBinary.run(["up", "--once", "--view", "pods", "demo-data/"] + Self.flags)
+        #expect(pods.status == 0, "\(pods.stderr)")
+        let kubiaPods = pods.lines.map { $0.split(separator: " ").map(String.init) }.filter { $0.count >= 7 && $0[1].hasPrefix("kubia-") }
         #expect(kubiaPods.count == 3)
         for cols in kubiaPods {
-            let ip = String(cols[4]), node = String(cols[5]), line = cols.joined(separator: " ")
-            #expect(ip.hasPrefix("127.244.\(node.dropFirst(5)).") , "\(line)")
+            let ip = cols[cols.count - 2], node = cols[cols.count - 1]
+            #expect(ip.hasPrefix("127.230.\(64 + Int(node.dropFirst(5))!)."), "\(cols)")
         }
+        // JSON for scripts.
+        let json = try SwitchboardBinary.run(["up", "--once", "--view", "svc", "-o", "json", "demo-data/"] + Self.flags)
+        #expect(json.status == 0)
+        #expect(json.stdout.contains("\"kubia\""))
     }
 
     @Test func invalidManifestRefusesToStartListingEveryError() throws {
@@ -42,7 +45,7 @@ struct UpCommandTests {
               - port: 81
             """, name: "up-bad.yaml")
         defer { CheckCommandTests.remove(path) }
-        let run = try SwitchboardBinary.run(["up", "--once", "demo-data/", path])
+        let run = try SwitchboardBinary.run(["up", "--once", "demo-data/", path] + Self.flags)
         #expect(run.status == 1)
         #expect(run.stdout.isEmpty, "nothing starts")
         #expect(run.stderr.contains("metadata.name: Invalid value: \"Bad_Name\""))
