@@ -1,0 +1,154 @@
+import ClusterModel
+import ControlPlane
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A Kubernetes API server over the store, enough for the real `kubectl --server http://HOST:PORT`
+/// with no kubeconfig: discovery, OpenAPI v3 stubs, get/list/watch/create/update/patch/delete of
+/// every kind Switchboard serves, server-side printed Tables, Status errors, `/metrics`.
+/// Plain HTTP: it is meant for loopback addresses only.
+public final class KubeAPIServer: Sendable {
+    /// What `/version` reports. kubectl's gcloud dispatcher picks its kubectl binary from the minor
+    /// version, so this claims the release the API surface was measured against (1.32).
+    public struct VersionInfo: Codable, Sendable, Hashable {
+        public var major = "1"
+        public var minor = "32"
+        public var gitVersion = "v1.32.0"
+        public var gitCommit = "switchboard"
+        public var gitTreeState = "clean"
+        public var buildDate = "2026-01-01T00:00:00Z"
+        public var goVersion = "go1.23.0"
+        public var compiler = "gc"
+        public var platform = "linux/amd64"
+
+        public init() {}
+    }
+
+    public struct Configuration: Sendable {
+        /// Address to listen on. Keep it on loopback: there is no authentication.
+        public var host: String
+        /// 0 picks a free port (see `start()`'s result).
+        public var port: Int
+        public var version: VersionInfo
+        /// Largest request body accepted (the API server's limit is 3 MiB); larger is a 413.
+        public var maxBodyBytes: Int
+        /// Events a watch may have queued when its client does not read; past it, the stream is closed.
+        public var watchQueueLimit: Int
+        /// The clock AGE columns are computed against (the store's clock, in tests a manual one).
+        public var clock: any ClusterClock
+
+        public init(host: String = "127.0.0.1", port: Int = 6443, version: VersionInfo = VersionInfo(),
+                    maxBodyBytes: Int = 3 * 1024 * 1024, watchQueueLimit: Int = 1000,
+                    clock: any ClusterClock = SystemClock()) {
+            self.host = host
+            self.port = port
+            self.version = version
+            self.maxBodyBytes = maxBodyBytes
+            self.watchQueueLimit = watchQueueLimit
+            self.clock = clock
+        }
+    }
+
+    /// Where the server listens once started.
+    public struct BoundAddress: Sendable, Hashable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+        /// `http://127.0.0.1:6443`, what `kubectl --server` takes.
+        public var url: String { "http://\(host):\(port)" }
+        public var description: String { url }
+    }
+
+    public enum ServerError: Error, CustomStringConvertible {
+        case bindFailed(String, Int, String)
+        public var description: String {
+            switch self {
+            case .bindFailed(let host, let port, let why): "cannot listen on \(host):\(port): \(why)"
+            }
+        }
+    }
+
+    private struct State {
+        var server: Channel?
+        var connections: [ObjectIdentifier: Channel] = [:]
+        var address: BoundAddress?
+    }
+
+    public let store: ObjectStore
+    public let registry: Registry
+    public let config: Configuration
+    private let group: any EventLoopGroup
+    private let metrics = APIMetrics()
+    private let state = Mutex(State())
+
+    /// - Parameter group: the event loops to serve on (shared with the rest of the engine).
+    public init(store: ObjectStore, registry: Registry, config: Configuration = Configuration(), group: any EventLoopGroup) {
+        self.store = store
+        self.registry = registry
+        self.config = config
+        self.group = group
+    }
+
+    /// Binds and starts serving; returns the bound address (the real port when `port` is 0).
+    @discardableResult
+    public func start() async throws -> BoundAddress {
+        let requested = "\(config.host):\(config.port)"
+        let handlerFor: @Sendable (String) -> APIHandler = { [store, registry, config, metrics] address in
+            APIHandler(store: store, registry: registry, config: config, metrics: metrics, serverAddress: address)
+        }
+        let addressBox = Mutex(requested)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 256 * 1024))
+            .childChannelInitializer { [weak self] channel in
+                self?.track(channel)
+                let handler = HTTPConnectionHandler(api: handlerFor(addressBox.withLock { $0 }))
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        let channel: Channel
+        do {
+            channel = try await bootstrap.bind(host: config.host, port: config.port).get()
+        } catch {
+            throw ServerError.bindFailed(config.host, config.port, "\(error)")
+        }
+        let port = channel.localAddress?.port ?? config.port
+        let bound = BoundAddress(host: config.host, port: port)
+        addressBox.withLock { $0 = "\(config.host):\(port)" }
+        state.withLock {
+            $0.server = channel
+            $0.address = bound
+        }
+        return bound
+    }
+
+    private func track(_ channel: Channel) {
+        let id = ObjectIdentifier(channel)
+        state.withLock { $0.connections[id] = channel }
+        channel.closeFuture.whenComplete { [weak self] _ in
+            _ = self?.state.withLock { $0.connections.removeValue(forKey: id) }
+        }
+    }
+
+    /// The address `start()` bound, nil before.
+    public var address: BoundAddress? { state.withLock { $0.address } }
+
+    /// Open watch streams (kubectl `get -w`, informers).
+    public var activeWatches: Int { metrics.activeWatches }
+
+    /// Stops listening and closes every connection, watches included (kubectl `get -w` exits 0).
+    public func shutdown() async {
+        let (server, connections) = state.withLock { s -> (Channel?, [Channel]) in
+            let r = (s.server, Array(s.connections.values))
+            s.server = nil
+            return r
+        }
+        try? await server?.close()
+        for c in connections { try? await c.close() }
+    }
+}
