@@ -35,31 +35,44 @@ enum JSONPatch {
             guard case .object(let o) = op, let name = o["op"]?.stringValue, let path = o["path"]?.stringValue else {
                 throw Failure(description: "each JSON patch operation needs \"op\" and \"path\"", malformed: true)
             }
-            let pointer = try parsePointer(path)
-            switch name {
-            case "add":
-                guard let value = o["value"] else { throw Failure(description: "add operation does not have a value", malformed: true) }
-                doc = try add(doc, pointer, value)
-            case "remove":
-                doc = try remove(doc, pointer).0
-            case "replace":
-                guard let value = o["value"] else { throw Failure(description: "replace operation does not have a value", malformed: true) }
-                _ = try get(doc, pointer)
-                doc = try remove(doc, pointer).0
-                doc = try add(doc, pointer, value)
-            case "move", "copy":
-                guard let from = o["from"]?.stringValue else { throw Failure(description: "\(name) operation does not have a from", malformed: true) }
-                let source = try parsePointer(from)
-                let value: JSONValue
-                if name == "move" { (doc, value) = try remove(doc, source) } else { value = try get(doc, source) }
-                doc = try add(doc, pointer, value)
-            case "test":
-                guard let expected = o["value"] else { throw Failure(description: "test operation does not have a value", malformed: true) }
-                let actual = try get(doc, pointer)
-                guard actual == expected else { throw Failure(description: "testing value \(path) failed", malformed: false) }
-            default:
-                throw Failure(description: "unexpected JSON patch operation \"\(name)\"", malformed: true)
+            do {
+                doc = try applyOperation(name, o, path: path, to: doc)
+            } catch where error.description == Self.missingMarker {
+                throw Failure(description: "doc is missing path: \"\(path)\"", malformed: false)
             }
+        }
+        return doc
+    }
+
+    private static let missingMarker = "missing"
+
+    private static func applyOperation(_ name: String, _ o: [String: JSONValue], path: String,
+                                       to target: JSONValue) throws(Failure) -> JSONValue {
+        var doc = target
+        let pointer = try parsePointer(path)
+        switch name {
+        case "add":
+            guard let value = o["value"] else { throw Failure(description: "add operation does not have a value", malformed: true) }
+            doc = try add(doc, pointer, value)
+        case "remove":
+            doc = try remove(doc, pointer).0
+        case "replace":
+            guard let value = o["value"] else { throw Failure(description: "replace operation does not have a value", malformed: true) }
+            _ = try get(doc, pointer)
+            doc = try remove(doc, pointer).0
+            doc = try add(doc, pointer, value)
+        case "move", "copy":
+            guard let from = o["from"]?.stringValue else { throw Failure(description: "\(name) operation does not have a from", malformed: true) }
+            let source = try parsePointer(from)
+            let value: JSONValue
+            if name == "move" { (doc, value) = try remove(doc, source) } else { value = try get(doc, source) }
+            doc = try add(doc, pointer, value)
+        case "test":
+            guard let expected = o["value"] else { throw Failure(description: "test operation does not have a value", malformed: true) }
+            let actual = try get(doc, pointer)
+            guard actual == expected else { throw Failure(description: "testing value \(path) failed", malformed: false) }
+        default:
+            throw Failure(description: "unexpected JSON patch operation \"\(name)\"", malformed: true)
         }
         return doc
     }
@@ -73,7 +86,7 @@ enum JSONPatch {
     }
 
     private static func missing(_ pointer: [String]) -> Failure {
-        Failure(description: "doc is missing path: \"/\(pointer.joined(separator: "/"))\"", malformed: false)
+        Failure(description: missingMarker, malformed: false)
     }
 
     static func get(_ doc: JSONValue, _ pointer: [String]) throws(Failure) -> JSONValue {

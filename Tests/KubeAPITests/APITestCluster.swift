@@ -27,12 +27,14 @@ final class APITestCluster: @unchecked Sendable {
 
     static let apiHost = "127.233.0.1"
 
-    init(secondOctet: Int = 232, apiHost: String = APITestCluster.apiHost, watchQueueLimit: Int = 1000) throws {
+    init(secondOctet: Int = 232, apiHost: String = APITestCluster.apiHost, watchQueueLimit: Int = 1000,
+         historyLimit: Int = 100_000) throws {
         var config = ClusterConfig()
         config.addresses = .isolated(secondOctet: secondOctet)
         config.addresses.apiServerHost = apiHost
         config.nodeCount = 2
-        loop = try ControlLoop(config: config, clock: SystemClock())
+        let clock = SystemClock()
+        loop = try ControlLoop(config: config, clock: clock, store: ObjectStore(clock: clock, historyLimit: historyLimit))
         try loop.bootstrap()
         loop.runUntilIdle()
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -40,8 +42,8 @@ final class APITestCluster: @unchecked Sendable {
                                config: .init(host: apiHost, port: 0, watchQueueLimit: watchQueueLimit), group: group)
     }
 
-    static func start(secondOctet: Int = 232, watchQueueLimit: Int = 1000) async throws -> APITestCluster {
-        let c = try APITestCluster(secondOctet: secondOctet, watchQueueLimit: watchQueueLimit)
+    static func start(secondOctet: Int = 232, watchQueueLimit: Int = 1000, historyLimit: Int = 100_000) async throws -> APITestCluster {
+        let c = try APITestCluster(secondOctet: secondOctet, watchQueueLimit: watchQueueLimit, historyLimit: historyLimit)
         c.address = try await c.server.start()
         c.subscription = c.store.subscribe { [weak c] _ in c?.kick() }
         let t = Thread { [c] in c.run() }
@@ -113,6 +115,25 @@ final class APITestCluster: @unchecked Sendable {
             try registry.create(object)
         }
         settle()
+    }
+}
+
+extension APITestCluster {
+    func http(_ method: String, _ path: String, headers: [String: String] = [:], body: String = "") throws -> RawHTTP.Response {
+        try RawHTTP.request(host, port, method, path, headers: headers, body: Array(body.utf8))
+    }
+
+    /// Labels a service through the registry (a write the watchers see).
+    func label(service name: String, namespace: String, _ key: String, _ value: String) throws {
+        var svc = store.get(Service.self, namespace: namespace, name: name)!
+        svc.metadata.labels = (svc.metadata.labels ?? [:]).merging([key: value]) { $1 }
+        svc.metadata.resourceVersion = nil
+        try registry.update(.service(svc))
+    }
+
+    func waitForWatches(_ n: Int, timeout: Double = 5) async throws {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while server.activeWatches != n && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
     }
 }
 

@@ -106,16 +106,19 @@ struct RawHTTP {
         return Response(status: status, headers: headers, body: body)
     }
 
+    /// Undoes chunked transfer encoding (bytes, not Characters: "\r\n" is one Character).
     static func dechunk(_ s: String) -> String {
-        var out = ""
-        var rest = Substring(s)
-        while let nl = rest.range(of: "\r\n"), let size = Int(rest[..<nl.lowerBound], radix: 16), size > 0 {
-            let start = nl.upperBound
-            let utf8 = rest[start...].utf8
-            let end = utf8.index(utf8.startIndex, offsetBy: min(size, utf8.count))
-            out += String(rest[start..<end])
-            rest = rest[end...].dropFirst(2)
+        let b = Array(s.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i < b.count {
+            guard let nl = (i..<b.count - 1).first(where: { b[$0] == 13 && b[$0 + 1] == 10 }),
+                  let size = Int(String(decoding: b[i..<nl], as: UTF8.self), radix: 16), size > 0 else { break }
+            let start = nl + 2
+            let end = min(start + size, b.count)
+            out += b[start..<end]
+            i = end + 2
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
