@@ -47,8 +47,15 @@ extension APIHandler {
         switch request.mediaType {
         case "application/json", "": return try BodyDecoding.tree(request.body, yaml: false)
         case "application/yaml": return try BodyDecoding.tree(request.body, yaml: true)
+        case ProtobufBody.mediaType:
+            do { return try ProtobufBody.decode(request.body) } catch {
+                if !error.unsupported { throw APIError.badRequest("the protobuf request body is malformed: \(error.description)") }
+                throw APIError.unsupportedMediaType(request.mediaType + " (\(error.description))",
+                                                    accepted: ["application/json", "application/yaml"])
+            }
         default:
-            throw APIError.unsupportedMediaType(request.mediaType, accepted: ["application/json", "application/yaml"])
+            throw APIError.unsupportedMediaType(request.mediaType,
+                                                accepted: ["application/json", "application/yaml", ProtobufBody.mediaType])
         }
     }
 

@@ -19,6 +19,8 @@ struct Kubectl: Sendable {
     let binary: String
     let server: String
     let scratch: URL
+    /// Extra environment (e.g. `KUBE_EDITOR` for `kubectl edit`).
+    var environment: [String: String] = [:]
 
     static let defaultBinary = "/usr/bin/kubectl"
 
@@ -53,9 +55,9 @@ struct Kubectl: Sendable {
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = ["--server", server, "--cache-dir", scratch.appendingPathComponent("cache").path] + args
         p.environment = [
-            "HOME": scratch.path, "KUBECONFIG": scratch.appendingPathComponent("no-kubeconfig").path,
+            "HOME": scratch.path, "TMPDIR": scratch.path, "KUBECONFIG": scratch.appendingPathComponent("no-kubeconfig").path,
             "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
-        ]
+        ].merging(environment) { $1 }
         let id = UUID().uuidString
         let out = scratch.appendingPathComponent("\(id).out"), err = scratch.appendingPathComponent("\(id).err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
