@@ -38,6 +38,9 @@ public final class KubeAPIServer: Sendable {
         public var watchQueueLimit: Int
         /// The clock AGE columns are computed against (the store's clock, in tests a manual one).
         public var clock: any ClusterClock
+        /// Listening beyond loopback serves the cluster, unauthenticated, to the network; it must
+        /// be asked for explicitly (TLS and tokens are not implemented).
+        public var allowNonLoopback = false
 
         public init(host: String = "127.0.0.1", port: Int = 6443, version: VersionInfo = VersionInfo(),
                     maxBodyBytes: Int = 3 * 1024 * 1024, watchQueueLimit: Int = 1000,
@@ -62,11 +65,22 @@ public final class KubeAPIServer: Sendable {
 
     public enum ServerError: Error, CustomStringConvertible {
         case bindFailed(String, Int, String)
+        case notLoopback(String)
         public var description: String {
             switch self {
             case .bindFailed(let host, let port, let why): "cannot listen on \(host):\(port): \(why)"
+            case .notLoopback(let host):
+                "refusing to serve the Kubernetes API on \(host): it has no authentication, so it listens on loopback "
+                    + "addresses (127.0.0.0/8, ::1) only"
             }
         }
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost.
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" { return true }
+        let parts = host.split(separator: ".")
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     private struct State {
@@ -93,6 +107,7 @@ public final class KubeAPIServer: Sendable {
     /// Binds and starts serving; returns the bound address (the real port when `port` is 0).
     @discardableResult
     public func start() async throws -> BoundAddress {
+        guard config.allowNonLoopback || Self.isLoopback(config.host) else { throw ServerError.notLoopback(config.host) }
         let requested = "\(config.host):\(config.port)"
         let handlerFor: @Sendable (String) -> APIHandler = { [store, registry, config, metrics] address in
             APIHandler(store: store, registry: registry, config: config, metrics: metrics, serverAddress: address)

@@ -1,6 +1,8 @@
 import ClusterModel
 import ControlPlane
 import Foundation
+import KubeAPI
+import NIOPosix
 import Testing
 
 /// The HTTP surface without kubectl: content negotiation, non-resource endpoints, and input that
@@ -218,5 +220,29 @@ struct HTTPProtocolTests {
                               headers: ["Content-Type": "application/merge-patch+json"], body: #"{"status":{"conditions":null}}"#)
         #expect(main.status == 200 && c.store.get(Service.self, namespace: "shop", name: "cart")?.status?.conditions?.count == 1)
         await c.stop()
+    }
+}
+
+@Suite("Listening")
+struct ListeningTests {
+    @Test(arguments: ["0.0.0.0", "192.168.1.10", "example.com"])
+    func refusesNonLoopbackAddresses(_ host: String) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let c = try APITestCluster(secondOctet: 235)
+        let server = KubeAPIServer(store: c.store, registry: c.registry, config: .init(host: host, port: 0), group: group)
+        await #expect(throws: KubeAPIServer.ServerError.self) { try await server.start() }
+        try await group.shutdownGracefully()
+    }
+
+    @Test func shutdownEndsOpenWatches() async throws {
+        let c = try await APITestCluster.start(secondOctet: 235)
+        let watcher = try RawConnection(host: c.host, port: c.port)
+        watcher.send("GET /api/v1/pods?watch=true HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await c.waitForWatches(1)
+        #expect(c.server.activeWatches == 1)
+        await c.stop()
+        #expect(c.server.activeWatches == 0)
+        let rest = String(decoding: watcher.readAll(), as: UTF8.self)
+        #expect(rest.hasPrefix("HTTP/1.1 200 OK"), "\(rest)")
     }
 }
