@@ -37,7 +37,8 @@ struct APIHandler: Sendable {
         case "version":
             return nonResource(.json(JSONText.value(config.version)))
         case "metrics":
-            return nonResource(.text(metrics.render(store: store), contentType: "text/plain; version=0.0.4; charset=utf-8"))
+            let text = metrics.render(store: store) + (config.additionalMetrics?() ?? "")
+            return nonResource(.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8"))
         case "openapi":
             return nonResource(openAPI(Array(segments.dropFirst())))
         case "api":

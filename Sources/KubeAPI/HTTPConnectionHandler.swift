@@ -23,6 +23,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var plan: WatchPlan?
     private var lastSent = 0
     private var headersSent = false
+    private var timeout: Scheduled<Void>?
 
     init(api: APIHandler) {
         self.api = api
@@ -36,6 +37,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             rejected = false
             if let length = h.headers.first(name: "content-length").flatMap(Int.init), length > api.config.maxBodyBytes {
                 reject(context, h)
+            } else if h.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                // curl asks before sending a body over 1 KiB; without this it waits a second.
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: .continue))), promise: nil)
             }
         case .body(var chunk):
             guard !rejected, let h = head else { return }
@@ -138,8 +142,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             }
         }
         context.flush()
-        if let timeout = plan.timeoutSeconds {
-            eventLoop.scheduleTask(in: .seconds(Int64(timeout))) { handler.value.finishWatch() }
+        if let seconds = plan.timeoutSeconds {
+            timeout = eventLoop.scheduleTask(in: .seconds(Int64(seconds))) { handler.value.finishWatch() }
         }
         drainWatch()
     }
@@ -189,6 +193,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private func stopWatch() {
         guard watchContext != nil else { return }
         if let subscription { api.store.unsubscribe(subscription) }
+        timeout?.cancel()
+        timeout = nil
         feed?.close()
         subscription = nil
         feed = nil

@@ -41,6 +41,9 @@ public final class KubeAPIServer: Sendable {
         /// Listening beyond loopback serves the cluster, unauthenticated, to the network; it must
         /// be asked for explicitly (TLS and tokens are not implemented).
         public var allowNonLoopback = false
+        /// More Prometheus text appended to `/metrics` (the proxy's and the control loop's figures,
+        /// which this target cannot see). Must be complete families: HELP, TYPE, samples.
+        public var additionalMetrics: (@Sendable () -> String)?
 
         public init(host: String = "127.0.0.1", port: Int = 6443, version: VersionInfo = VersionInfo(),
                     maxBodyBytes: Int = 3 * 1024 * 1024, watchQueueLimit: Int = 1000,

@@ -200,6 +200,42 @@ struct HTTPProtocolTests {
         await c.stop()
     }
 
+    @Test func unknownFieldsWarnUnlessStrict() async throws {
+        let c = try await APITestCluster.start()
+        let body = #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"warned"},"spec":{"ports":[{"port":80}],"colour":"blue"}}"#
+        let warned = try c.http("POST", Self.services + "?fieldValidation=Warn", headers: ["Content-Type": "application/json"], body: body)
+        #expect(warned.status == 201 && warned.headers["warning"] == #"299 - "unknown field 'spec.colour'""#, "\(warned.headers)")
+        let strict = try c.http("POST", Self.services + "?fieldValidation=Strict", headers: ["Content-Type": "application/json"],
+                                body: body.replacingOccurrences(of: "warned", with: "strict"))
+        #expect(strict.status == 400)
+        #expect(strict.json["message"] as? String
+                == #"Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.colour""#)
+        await c.stop()
+    }
+
+    @Test func curlBodiesWithExpectContinue() async throws {
+        let c = try await APITestCluster.start()
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") else {
+            if underCI { Issue.record("curl is missing") }
+            await c.stop()
+            return
+        }
+        let padding = String(repeating: "x", count: 4000)
+        let body = #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"curled","annotations":{"pad":"\#(padding)"}},"spec":{"ports":[{"port":80}]}}"#
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        p.arguments = ["-sS", "-o", "/dev/null", "-w", "%{http_code} %{time_total}", "-H", "Content-Type: application/json",
+                       "--data-binary", body, "\(c.url)\(Self.services)"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        p.waitUntilExit()
+        let result = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ")
+        #expect(result.first == "201", "\(result)")
+        #expect(Double(result.last ?? "9") ?? 9 < 0.9, "answered 100 Continue instead of making curl wait a second")
+        await c.stop()
+    }
+
     @Test func statusAndScaleSubresources() async throws {
         let c = try await APITestCluster.start()
         try c.apply(Fixtures.shop)

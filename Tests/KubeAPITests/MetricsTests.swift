@@ -1,4 +1,6 @@
 import Foundation
+import KubeAPI
+import NIOPosix
 import Testing
 
 /// `/metrics` in the Prometheus text format, checked by `promtool check metrics` (the
@@ -40,6 +42,20 @@ struct MetricsTests {
         let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0, "promtool: \(out)")
+    }
+
+    @Test func additionalMetricsAreAppended() async throws {
+        let c = try APITestCluster(secondOctet: 235)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var config = KubeAPIServer.Configuration(host: APITestCluster.apiHost, port: 0)
+        config.additionalMetrics = { "# HELP switchboard_proxy_connections_total Test.\n# TYPE switchboard_proxy_connections_total counter\nswitchboard_proxy_connections_total 7\n" }
+        let server = KubeAPIServer(store: c.store, registry: c.registry, config: config, group: group)
+        let address = try await server.start()
+        let r = try RawHTTP.request(address.host, address.port, "GET", "/metrics")
+        #expect(r.body.hasSuffix("switchboard_proxy_connections_total 7\n"))
+        try Self.checkExposition(r.body)
+        await server.shutdown()
+        try await group.shutdownGracefully()
     }
 
     /// The text format's rules promtool enforces: HELP and TYPE before a family's samples, one
