@@ -117,6 +117,7 @@ struct APIHandler: Sendable {
             switch sub {
             case "status": return try status(request, route)
             case "scale" where route.kind == .deployments: return try scale(request, route)
+            case "log" where route.kind == .pods && request.method == "GET": return try logs(request, route)
             default: throw APIError.pathNotFound
             }
         }

@@ -24,6 +24,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var lastSent = 0
     private var headersSent = false
     private var timeout: Scheduled<Void>?
+    private var follower: LogFollower?
 
     init(api: APIHandler) {
         self.api = api
@@ -49,7 +50,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             }
             if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
         case .end:
-            guard !rejected, let h = head, watchContext == nil else { return }
+            guard !rejected, let h = head, watchContext == nil, follower == nil else { return }
             head = nil
             let bytes = body.map { Array($0.readableBytesView) } ?? []
             body = nil
@@ -57,6 +58,11 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                                      contentType: h.headers.first(name: "content-type"), body: bytes)
             if request.isWatch {
                 startWatch(context, h, request)
+            } else if let plan = try? api.followPlan(request) {  // errors: answered by the ordinary path
+                let follower = LogFollower(api: api, plan: plan)
+                self.follower = follower
+                api.metrics.record(verb: "get", resource: "pods/log", code: 200)
+                follower.start(context, version: h.version)
             } else {
                 write(context, api.handle(request), version: h.version, keepAlive: h.isKeepAlive)
             }
@@ -210,11 +216,14 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     func channelInactive(context: ChannelHandlerContext) {
         stopWatch()
+        follower?.stop()
+        follower = nil
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         stopWatch()
+        follower?.stop()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

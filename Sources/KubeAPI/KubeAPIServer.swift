@@ -44,6 +44,11 @@ public final class KubeAPIServer: Sendable {
         /// More Prometheus text appended to `/metrics` (the proxy's and the control loop's figures,
         /// which this target cannot see). Must be complete families: HELP, TYPE, samples.
         public var additionalMetrics: (@Sendable () -> String)?
+        /// A pod container's log (`kubectl logs`): pod, container name → the retained text, nil
+        /// when the pod runtime has none. Without it, log requests answer 503.
+        public var podLogs: (@Sendable (ObjectKey, String) -> String?)?
+        /// How often `kubectl logs -f` looks for new output.
+        public var logFollowInterval: Double = 0.2
 
         public init(host: String = "127.0.0.1", port: Int = 6443, version: VersionInfo = VersionInfo(),
                     maxBodyBytes: Int = 3 * 1024 * 1024, watchQueueLimit: Int = 1000,

@@ -28,7 +28,7 @@ final class APITestCluster: @unchecked Sendable {
     static let apiHost = "127.233.0.1"
 
     init(secondOctet: Int = 232, apiHost: String = APITestCluster.apiHost, watchQueueLimit: Int = 1000,
-         historyLimit: Int = 100_000) throws {
+         historyLimit: Int = 100_000, podLogs: (@Sendable (ObjectKey, String) -> String?)? = nil) throws {
         var config = ClusterConfig()
         config.addresses = .isolated(secondOctet: secondOctet)
         config.addresses.apiServerHost = apiHost
@@ -38,12 +38,16 @@ final class APITestCluster: @unchecked Sendable {
         try loop.bootstrap()
         loop.runUntilIdle()
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        server = KubeAPIServer(store: loop.store, registry: loop.registry,
-                               config: .init(host: apiHost, port: 0, watchQueueLimit: watchQueueLimit), group: group)
+        var serverConfig = KubeAPIServer.Configuration(host: apiHost, port: 0, watchQueueLimit: watchQueueLimit)
+        serverConfig.podLogs = podLogs
+        serverConfig.logFollowInterval = 0.05
+        server = KubeAPIServer(store: loop.store, registry: loop.registry, config: serverConfig, group: group)
     }
 
-    static func start(secondOctet: Int = 232, watchQueueLimit: Int = 1000, historyLimit: Int = 100_000) async throws -> APITestCluster {
-        let c = try APITestCluster(secondOctet: secondOctet, watchQueueLimit: watchQueueLimit, historyLimit: historyLimit)
+    static func start(secondOctet: Int = 232, watchQueueLimit: Int = 1000, historyLimit: Int = 100_000,
+                      podLogs: (@Sendable (ObjectKey, String) -> String?)? = nil) async throws -> APITestCluster {
+        let c = try APITestCluster(secondOctet: secondOctet, watchQueueLimit: watchQueueLimit, historyLimit: historyLimit,
+                                   podLogs: podLogs)
         c.address = try await c.server.start()
         c.subscription = c.store.subscribe { [weak c] _ in c?.kick() }
         let t = Thread { [c] in c.run() }
