@@ -47,6 +47,11 @@ public final class KubeAPIServer: Sendable {
         /// A pod container's log (`kubectl logs`): pod, container name → the retained text, nil
         /// when the pod runtime has none. Without it, log requests answer 503.
         public var podLogs: (@Sendable (ObjectKey, String) -> String?)?
+        /// `fieldValidation=Strict` (kubectl's default for apply/create/replace/edit) refuses
+        /// unknown fields with a 400, as the API server does. Switchboard's model omits some real
+        /// fields (volumes, securityContext, …); set this to false to accept them with a Warning
+        /// header instead (they are not stored either way).
+        public var strictUnknownFields = true
         /// How often `kubectl logs -f` looks for new output.
         public var logFollowInterval: Double = 0.2
 

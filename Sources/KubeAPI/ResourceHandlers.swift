@@ -78,8 +78,10 @@ extension APIHandler {
     }
 
     func decode(_ tree: JSONValue, _ route: ResourceRoute, _ request: APIRequest, warnings: inout [String]) throws(APIError) -> APIObject {
-        try BodyDecoding.object(tree, expected: route.kind, namespace: route.namespace,
-                                validation: .init(query: request.query["fieldValidation"]), warnings: &warnings)
+        var validation = BodyDecoding.FieldValidation(query: request.query["fieldValidation"])
+        if validation == .strict, !config.strictUnknownFields { validation = .warn }
+        return try BodyDecoding.object(tree, expected: route.kind, namespace: route.namespace,
+                                       validation: validation, warnings: &warnings)
     }
 
     func create(_ request: APIRequest, _ route: ResourceRoute) throws(APIError) -> APIResponse {

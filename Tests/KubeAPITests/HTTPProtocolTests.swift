@@ -270,6 +270,21 @@ struct ListeningTests {
         try await group.shutdownGracefully()
     }
 
+    @Test func lenientUnknownFieldsWhenConfigured() async throws {
+        let c = try APITestCluster(secondOctet: 235)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var config = KubeAPIServer.Configuration(host: APITestCluster.apiHost, port: 0)
+        config.strictUnknownFields = false
+        let server = KubeAPIServer(store: c.store, registry: c.registry, config: config, group: group)
+        let address = try await server.start()
+        let body = #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"lenient"},"spec":{"ports":[{"port":80}],"colour":"blue"}}"#
+        let r = try RawHTTP.request(address.host, address.port, "POST", "/api/v1/namespaces/default/services?fieldValidation=Strict",
+                                    headers: ["Content-Type": "application/json"], body: Array(body.utf8))
+        #expect(r.status == 201 && r.headers["warning"]?.contains("spec.colour") == true, "\(r.body)")
+        await server.shutdown()
+        try await group.shutdownGracefully()
+    }
+
     @Test func shutdownEndsOpenWatches() async throws {
         let c = try await APITestCluster.start(secondOctet: 235)
         let watcher = try RawConnection(host: c.host, port: c.port)

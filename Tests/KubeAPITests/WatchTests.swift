@@ -19,7 +19,10 @@ struct WatchTests {
         #expect(lines.count == 3, "\(r)")
         #expect(lines.first?.hasPrefix("NAME") == true && lines.dropFirst().allSatisfy { $0.hasPrefix("cart ") }, "\(r)")
 
-        // A list-then-watch of the collection: later changes only, as one-row tables.
+        // A list-then-watch of the collection: later changes only, as one-row tables. (The first
+        // kubectl's watch must be gone first, or the wait below would see it.)
+        try await c.waitForWatches(0)
+        #expect(c.server.activeWatches == 0)
         let all = try await k.stream(["get", "-w", "svc", "-n", "shop"], timeout: 10, during: {
             try await c.waitForWatches(1)
             try c.label(service: "cart-np", namespace: "shop", "rollout", "2")
