@@ -5,8 +5,8 @@ import NIOHTTP1
 
 /// One client connection: collects each request (refusing bodies over the limit with 413 before
 /// reading them whole), answers it through `APIHandler`, and runs watch streams — chunked JSON
-/// lines fed from the store through a bounded `WatchFeed`. A watch occupies its connection
-/// until it ends; the connection is then closed.
+/// lines fed from the store through a bounded `WatchFeed` — and `logs -f` streams
+/// (`LogFollower`). A stream occupies its connection until it ends; the connection is then closed.
 final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
