@@ -1,1 +1,0 @@
-// Kubernetes-compatible HTTP API over the store (see the DNS/API issue).
