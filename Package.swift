@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "ClusterModel", "ControlPlane", "Engine", "DataPlane", "Dashboard", "TerminalUI", "Telemetry", "ClusterDNS",
+                "ClusterModel", "ControlPlane", "Engine", "DataPlane", "Dashboard", "TerminalUI", "Telemetry", "ClusterDNS", "KubeAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

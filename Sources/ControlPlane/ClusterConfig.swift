@@ -29,6 +29,7 @@ public struct AddressPlan: Sendable, Hashable, Codable {
         p.nodeCIDR = "127.\(n + 2).10.0/24"
         p.loadBalancerPool = "127.\(n + 2).200.0/24"
         p.clusterDNS = "127.\(n).0.10"
+        p.apiServerHost = "127.\(n + 2).10.254"
         return p
     }
 
@@ -42,6 +43,7 @@ public struct AddressPlan: Sendable, Hashable, Codable {
         p.nodeCIDR = "127.\(n).200.0/24"
         p.loadBalancerPool = "127.\(n).250.0/24"
         p.clusterDNS = "127.\(n).0.10"
+        p.apiServerHost = "127.\(n).200.254"
         return p
     }
 

@@ -1,5 +1,6 @@
 import ClusterDNS
 import ClusterModel
+import KubeAPI
 import ControlPlane
 import DataPlane
 import NIOCore
@@ -15,6 +16,7 @@ public final class LiveEngine: SnapshotSource, Sendable {
     public let pods: PodRuntime
     public let dns: ClusterDNSServer
     public let ingress: IngressController
+    public let api: KubeAPIServer
     let group: MultiThreadedEventLoopGroup
 
     /// - Parameter eventLoops: threads for the data plane (default: one per core).
@@ -40,9 +42,13 @@ public final class LiveEngine: SnapshotSource, Sendable {
         var dnsConfig = dnsConfig ?? ClusterDNSConfig(addresses: config.addresses)
         if dnsConfig.privilegedPortRemap == nil { dnsConfig.privilegedPortRemap = proxyConfig.privilegedPortRemap }
         dns = ClusterDNSServer(config: dnsConfig, records: { cluster.dns }, group: group)
-        pods = PodRuntime(store: cluster.store, registry: cluster.registry, group: group, config: podConfig,
-                          environment: { cluster.environment(of: $0) },
-                          resolver: { name, namespace in cluster.resolve(name, fromNamespace: namespace) })
+        let podRuntime = PodRuntime(store: cluster.store, registry: cluster.registry, group: group, config: podConfig,
+                                    environment: { cluster.environment(of: $0) },
+                                    resolver: { name, namespace in cluster.resolve(name, fromNamespace: namespace) })
+        pods = podRuntime
+        var apiConfig = KubeAPIServer.Configuration(host: config.addresses.apiServerHost, port: config.addresses.apiServerPort)
+        apiConfig.podLogs = { key, container in podRuntime.logs(of: key, container: container) }
+        api = KubeAPIServer(store: cluster.store, registry: cluster.registry, config: apiConfig, group: group)
     }
 
     /// Starts the control thread and the proxy; returns once the current state is programmed.
@@ -52,6 +58,7 @@ public final class LiveEngine: SnapshotSource, Sendable {
         try await ingress.start()
         try await dns.start()
         pods.start()
+        try await api.start()
     }
 
     /// Waits until the proxy has caught up with the store (all writes so far are reflected).
@@ -61,6 +68,7 @@ public final class LiveEngine: SnapshotSource, Sendable {
 
     /// Stops accepting, closes connections, stops the loop and the event loops.
     public func shutdown() async {
+        await api.shutdown()
         await pods.shutdown()
         await ingress.shutdown()
         await proxy.shutdown()

@@ -67,6 +67,9 @@ struct Up: AsyncParsableCommand {
     @Flag(help: "Refuse names outside the cluster domain instead of forwarding them.")
     var noDNSForward = false
 
+    @Option(help: "Where the Kubernetes API listens (HOST:PORT on loopback), for kubectl --server http://HOST:PORT.")
+    var apiServer = "127.0.0.1:6443"
+
     @Option(help: "Data-plane threads (default: one per core).")
     var eventLoops: Int?
 
@@ -94,6 +97,12 @@ struct Up: AsyncParsableCommand {
         config.addresses.nodeCIDR = nodeCIDR
         config.addresses.loadBalancerPool = loadBalancerPool
         config.addresses.clusterDNS = clusterDNS
+        let api = apiServer.split(separator: ":")
+        guard api.count == 2, let apiPort = Int(api[1]), IPv4(String(api[0]))?.isLoopback == true else {
+            throw ValidationError("--api-server must be a loopback HOST:PORT, e.g. 127.0.0.1:6443")
+        }
+        config.addresses.apiServerHost = String(api[0])
+        config.addresses.apiServerPort = apiPort
         do { _ = try config.addresses.validated() } catch {
             throw ValidationError(error.description)
         }
@@ -136,6 +145,8 @@ struct Up: AsyncParsableCommand {
             }
         }
         print(engine.cluster.report(), terminator: "")
+        print("\nkubectl --server http://\(apiServer) get svc    # the Kubernetes API")
+        print("dig @\(clusterDNS) kubia.default.svc.cluster.local    # cluster DNS")
         fflush(nil)  // visible at once when stdout is a pipe or a file
         for l in await engine.proxy.snapshot().listeners where l.state != .bound && l.state != .rejecting {
             FileHandle.standardError.write(Data("switchboard: listener \(l.address):\(l.port) for \(l.service): \(l.state.rawValue) \(l.reason ?? "")\n".utf8))

@@ -12,7 +12,7 @@ struct ControlLoopTests {
         #expect(nodes.map { $0.spec?.podCIDR ?? "" } == ["127.21.1.0/24", "127.21.2.0/24", "127.21.3.0/24"])
         let k8s = try #require(loop.store.get(Service.self, namespace: "default", name: "kubernetes"))
         #expect(k8s.spec.clusterIP == "127.20.0.1")
-        #expect(loop.readyIPs("kubernetes") == ["127.0.0.1"])
+        #expect(loop.readyIPs("kubernetes") == ["127.22.10.254"], "the API server address of this block")
         #expect(loop.store.get(Service.self, namespace: "kube-system", name: "kube-dns")?.spec.clusterIP == "127.20.0.10")
         // Bootstrapping again changes nothing.
         let rv = loop.store.resourceVersion

@@ -6,7 +6,8 @@ import Testing
 struct UpCommandTests {
     static let flags = ["--service-cidr", "127.230.0.0/18", "--pod-cidr", "127.230.64.0/18",
                          "--node-cidr", "127.230.200.0/24", "--load-balancer-pool", "127.230.250.0/24",
-                         "--cluster-dns", "127.230.0.10", "--no-dns-forward", "--interval", "0.3"]
+                         "--cluster-dns", "127.230.0.10", "--no-dns-forward", "--interval", "0.3",
+                         "--api-server", "127.230.200.254:6443"]
 
     /// `--once` runs the live engine for one sampling period and prints one view, for scripts.
     @Test func oncePrintsViewsOfTheComputedCluster() throws {

@@ -8,7 +8,8 @@ import Testing
 struct UpServesTrafficTests {
     static let addressFlags = ["--service-cidr", "127.220.0.0/16", "--pod-cidr", "127.221.0.0/16",
                                "--node-cidr", "127.222.10.0/24", "--load-balancer-pool", "127.222.200.0/24",
-                               "--cluster-dns", "127.220.0.10", "--no-dns-forward"]
+                               "--cluster-dns", "127.220.0.10", "--no-dns-forward",
+                               "--api-server", "127.222.10.254:6443"]
 
     @Test func curlReachesPodsThroughTheService() async throws {
         let up = try HeadlessSwitchboard(arguments: ["up", "--headless", "demo-data/"] + Self.addressFlags)
@@ -38,6 +39,22 @@ struct UpServesTrafficTests {
         let srv = try Dig.query("_postgres._tcp.backend-database.default.svc.cluster.local", type: "SRV", server: "127.220.0.10")
         #expect(srv.first?.hasSuffix("5432 backend-database.default.svc.cluster.local.") == true, "\(srv)")
         #expect(try Dig.status("nothing-here.default.svc.cluster.local", server: "127.220.0.10") == "NXDOMAIN")
+        // The real kubectl, no kubeconfig, against the engine's API.
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("sb-kubectl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let k = Process()
+        k.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
+        k.arguments = ["--server", "http://127.222.10.254:6443", "--cache-dir", home.path, "get", "svc"]
+        k.environment = ["HOME": home.path, "PATH": "/usr/bin:/bin", "KUBECONFIG": home.appendingPathComponent("none").path]
+        let kout = Pipe()
+        k.standardOutput = kout
+        k.standardError = FileHandle.nullDevice
+        try k.run()
+        let listing = String(decoding: kout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        k.waitUntilExit()
+        #expect(k.terminationStatus == 0)
+        #expect(listing.contains("kubia") && listing.contains(clusterIP) && listing.contains("CLUSTER-IP"), "\(listing)")
         let status = up.terminate()
         #expect(status == 0, "SIGTERM ends it cleanly")
     }

@@ -65,6 +65,12 @@ final class PodExitLatch: @unchecked Sendable {
 
     init(eventLoop: any EventLoop) { promise = eventLoop.makePromise() }
 
+    /// A container dropped before it exited (shutdown racing a start): complete the promise so
+    /// nothing waits on it forever (and NIO's leak check stays quiet).
+    deinit {
+        if !finished { promise.fail(CancellationError()) }
+    }
+
     func finish(_ code: Int32) {
         guard !finished else { return }
         finished = true
