@@ -140,7 +140,9 @@ struct DigClusterTests {
         let start = clock.now
         let r = try await c.dig("example.org.")
         #expect(r.status == "SERVFAIL")
-        #expect(clock.now - start < .seconds(2))
+        // SERVFAIL at all means the server answered instead of leaving dig to time out; the
+        // bound only catches a hang, with room for a loaded parallel run (300 ms when alone).
+        #expect(clock.now - start < .seconds(10))
         #expect(c.server.stats().forwardFailures == 1)
     }
 
