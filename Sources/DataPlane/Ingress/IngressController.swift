@@ -26,18 +26,16 @@ public final class IngressController: Sendable {
     private let group: any EventLoopGroup
     private let core: IngressCore
     private let state = Mutex(State())
+    private let synced = SyncBarrier()
 
     private struct State: ~Copyable {
         var subscription: Int?
         var continuation: AsyncStream<Void>.Continuation?
         var loop: Task<Void, Never>?
-        var syncedVersion = -1
-        var waiters: [(version: Int, continuation: CheckedContinuation<Void, Never>)] = []
         var listeners: [any Channel] = []
         var httpPort: Int?
         var httpsPort: Int?
         var certificates: [ObjectKey: IngressCertificate] = [:]
-        var stopped = false
     }
 
     public init(store: ObjectStore, registry: Registry, group: any EventLoopGroup, config: IngressConfig) {
@@ -140,7 +138,6 @@ public final class IngressController: Sendable {
     /// connections in progress finish on their own (the event loops belong to the caller).
     public func shutdown() async {
         let (sub, cont, task, listeners) = state.withLock { s in
-            s.stopped = true
             let r = (s.subscription, s.continuation, s.loop, s.listeners)
             s.subscription = nil
             s.continuation = nil
@@ -155,25 +152,12 @@ public final class IngressController: Sendable {
         for box in core.allPools {
             try? await box.pool.eventLoop.submit { box.pool.closeAll() }.get()
         }
-        let waiters = state.withLock { s in
-            let w = s.waiters
-            s.waiters = []
-            return w
-        }
-        for w in waiters { w.continuation.resume() }
+        synced.stop()
     }
 
     /// Returns once the table reflects the store at `resourceVersion` (default: now).
     public func waitForSync(resourceVersion: Int? = nil) async {
-        let target = resourceVersion ?? store.resourceVersion
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s in
-                if s.syncedVersion >= target || s.stopped { return true }
-                s.waiters.append((target, c))
-                return false
-            }
-            if ready { c.resume() }
-        }
+        await synced.wait(for: resourceVersion ?? store.resourceVersion)
     }
 
     // MARK: reconcile
@@ -219,13 +203,7 @@ public final class IngressController: Sendable {
                                   certificates: certs, tlsProblems: problems.sorted()))
         state.withLock { $0.certificates = certs }
         if config.publishStatus { publishStatus(all: all, served: Set(served.map(\.key))) }
-        let done = state.withLock { s in
-            s.syncedVersion = max(s.syncedVersion, rv)
-            let ready = s.waiters.filter { $0.version <= rv }
-            s.waiters.removeAll { $0.version <= rv }
-            return ready
-        }
-        for w in done { w.continuation.resume() }
+        synced.reached(rv)
     }
 
     /// Served Ingresses get our address; Ingresses that stop being ours lose it. Conflicts (a

@@ -22,16 +22,14 @@ public final class ServiceProxy: Sendable {
     private let listeners: ListenerManager
     private let aggregator: StatsAggregator
     private let state = Mutex(State())
+    private let synced = SyncBarrier()
 
     private struct State: ~Copyable {
         var subscription: Int?
         var continuation: AsyncStream<Void>.Continuation?
         var loop: Task<Void, Never>?
         var dirty = true
-        var syncedVersion = -1
-        var waiters: [(version: Int, continuation: CheckedContinuation<Void, Never>)] = []
         var views: [ServicePortView] = []
-        var stopped = false
     }
 
     /// `group` carries every listener and connection (its size is the proxy's event loop count).
@@ -72,7 +70,6 @@ public final class ServiceProxy: Sendable {
     /// Stops watching, closes every listener and every connection still open.
     public func shutdown() async {
         let (sub, cont, task) = state.withLock { s in
-            s.stopped = true
             let r = (s.subscription, s.continuation, s.loop)
             s.subscription = nil
             s.continuation = nil
@@ -86,26 +83,13 @@ public final class ServiceProxy: Sendable {
         for stats in core.loopStats.values {
             try? await stats.eventLoop.submit { stats.closeAll() }.get()
         }
-        let waiters = state.withLock { s in
-            let w = s.waiters
-            s.waiters = []
-            return w
-        }
-        for w in waiters { w.continuation.resume() }
+        synced.stop()
     }
 
     /// Returns once the routing table and listeners reflect the store at `resourceVersion`
     /// (default: the store's version now). Lets tests and the engine act "within one reconcile".
     public func waitForSync(resourceVersion: Int? = nil) async {
-        let target = resourceVersion ?? store.resourceVersion
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s in
-                if s.syncedVersion >= target || s.stopped { return true }
-                s.waiters.append((target, c))
-                return false
-            }
-            if ready { c.resume() }
-        }
+        await synced.wait(for: resourceVersion ?? store.resourceVersion)
     }
 
     /// How many listening sockets were bound so far (tests: nothing restarts needlessly).
@@ -130,13 +114,7 @@ public final class ServiceProxy: Sendable {
             state.withLock { $0.views = out.servicePorts }
             await listeners.apply(out.listeners)
         }
-        let done = state.withLock { s in
-            s.syncedVersion = max(s.syncedVersion, rv)
-            let ready = s.waiters.filter { $0.version <= rv }
-            s.waiters.removeAll { $0.version <= rv }
-            return ready
-        }
-        for w in done { w.continuation.resume() }
+        synced.reached(rv)
     }
 
     // MARK: stats
