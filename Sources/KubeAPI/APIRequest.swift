@@ -12,7 +12,7 @@ struct APIRequest: Sendable {
 
     init(method: String, uri: String, accept: String?, contentType: String?, body: [UInt8]) {
         self.method = method
-        let (path, query) = Self.split(uri)
+        let (path, query) = URLQuery.parse(uri, decodePath: true)
         self.path = path
         self.query = query
         self.accept = accept
@@ -29,44 +29,6 @@ struct APIRequest: Sendable {
     var isWatch: Bool { method == "GET" && ["true", "1"].contains(query["watch"] ?? "") }
 
     var dryRun: Bool { query["dryRun"] == "All" }
-
-    /// Path and decoded query (first value of each key, as `url.Values.Get`).
-    static func split(_ uri: String) -> (String, [String: String]) {
-        guard let q = uri.firstIndex(of: "?") else { return (percentDecode(uri, plus: false), [:]) }
-        var params: [String: String] = [:]
-        for pair in uri[uri.index(after: q)...].split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = percentDecode(String(kv[0]), plus: true)
-            if params[key] == nil { params[key] = kv.count > 1 ? percentDecode(String(kv[1]), plus: true) : "" }
-        }
-        return (percentDecode(String(uri[..<q]), plus: false), params)
-    }
-
-    static func percentDecode(_ s: String, plus: Bool) -> String {
-        var out: [UInt8] = []
-        let b = Array(s.utf8)
-        var i = 0
-        func hex(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 65...70: c - 55
-            case 97...102: c - 87
-            default: nil
-            }
-        }
-        while i < b.count {
-            if plus, b[i] == UInt8(ascii: "+") {
-                out.append(32)
-            } else if b[i] == UInt8(ascii: "%"), i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) {
-                out.append(h << 4 | l)
-                i += 2
-            } else {
-                out.append(b[i])
-            }
-            i += 1
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }
 
 /// One HTTP response.

@@ -1,45 +1,11 @@
+import ClusterModel
 import ControlPlane
 
 /// Small pieces of Go's net/http and time behaviour that agnhost's answers depend on.
 enum PodHTTPSupport {
-    /// `url.ParseQuery`: `&`-separated pairs, `+` is a space, `%XX` escapes; the first value wins
-    /// (as `r.FormValue` returns).
+    /// agnhost's query: Go's `url.ParseQuery` on the raw path (see `URLQuery`).
     static func query(_ uri: String) -> (path: String, params: [String: String]) {
-        guard let q = uri.firstIndex(of: "?") else { return (uri, [:]) }
-        var params: [String: String] = [:]
-        for pair in uri[uri.index(after: q)...].split(separator: "&", omittingEmptySubsequences: true) {
-            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let k = unescape(String(kv[0]))
-            let v = kv.count > 1 ? unescape(String(kv[1])) : ""
-            if params[k] == nil { params[k] = v }
-        }
-        return (String(uri[..<q]), params)
-    }
-
-    static func unescape(_ s: String) -> String {
-        var out: [UInt8] = []
-        let b = Array(s.utf8)
-        var i = 0
-        func hex(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 65...70: c - 55
-            case 97...102: c - 87
-            default: nil
-            }
-        }
-        while i < b.count {
-            if b[i] == UInt8(ascii: "+") {
-                out.append(32)
-            } else if b[i] == UInt8(ascii: "%"), i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) {
-                out.append(h << 4 | l)
-                i += 2
-            } else {
-                out.append(b[i])
-            }
-            i += 1
-        }
-        return String(decoding: out, as: UTF8.self)
+        URLQuery.parse(uri, decodePath: false)
     }
 
     /// Go's `time.ParseDuration` for the forms agnhost's `/exit` is given: `0`, `5s`, `1.5s`,
