@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Floor 1: API objects, selectors, validation, manifest decoding.
@@ -51,6 +52,22 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Floor 2: the session file format (keyframes + deltas of Snapshots, an index, markers).
+        .target(name: "Recording", dependencies: ["Telemetry"]),
+        // Floor 3: a Kubernetes API client (list + watch, patch; kubeconfig, bearer tokens, TLS),
+        // for dashboards attached to a running engine or a real cluster.
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "ClusterModel", "Telemetry",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -67,6 +84,7 @@ let package = Package(
                 "ClusterModel", "ControlPlane", "DataPlane", "Telemetry", "ClusterDNS", "KubeAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Floor 5: the command line.
@@ -74,7 +92,9 @@ let package = Package(
             name: "switchboard",
             dependencies: [
                 "ClusterModel", "ControlPlane", "Engine", "DataPlane", "Dashboard", "TerminalUI", "Telemetry", "ClusterDNS", "KubeAPI",
+                "Recording", "KubeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "switchboard-bench", dependencies: ["ClusterModel", "ControlPlane"]),
@@ -112,6 +132,15 @@ let package = Package(
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry", "ClusterModel", "SwitchboardTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Dashboard", "SwitchboardTestSupport"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "Telemetry", "SwitchboardTestSupport"]),
+        .testTarget(
+            name: "KubeClientTests",
+            dependencies: [
+                "KubeClient", "KubeAPI", "ControlPlane", "ClusterModel", "Telemetry", "SwitchboardTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DataPlane", "ControlPlane", "ClusterModel", "SwitchboardTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -78,6 +78,6 @@ public final class LiveEngine: SnapshotSource, Sendable {
     }
 
     public func snapshot() async -> Snapshot {
-        Snapshot(time: SystemClock().now(), proxy: await proxy.snapshot())
+        Snapshot(time: SystemClock().now(), proxy: await proxy.snapshot(), ingress: ingress.snapshot())
     }
 }

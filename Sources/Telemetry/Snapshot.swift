@@ -10,11 +10,14 @@ public struct Snapshot: Sendable, Codable, Hashable {
     /// The cluster's objects as the panes show them (services, endpoints, pods, nodes, ingress
     /// routes, events), projected by the engine at each sample.
     public var cluster: ClusterView?
+    /// The ingress controller (the L7 hop): routes with their requests, status classes, latency.
+    public var ingress: IngressSnapshot?
 
-    public init(time: Double, proxy: ProxySnapshot? = nil, cluster: ClusterView? = nil) {
+    public init(time: Double, proxy: ProxySnapshot? = nil, cluster: ClusterView? = nil, ingress: IngressSnapshot? = nil) {
         self.time = time
         self.proxy = proxy
         self.cluster = cluster
+        self.ingress = ingress
     }
 }
 

@@ -1,3 +1,4 @@
+import Telemetry
 import ClusterModel
 import ControlPlane
 @testable import DataPlane

@@ -66,12 +66,13 @@ final class Tmux: @unchecked Sendable {
         let env = environment.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let quoted = command.map { "'\($0)'" }.joined(separator: " ")
         let shell = "cd '\(Repository.root.path)' && env \(env) '\(binary)' \(quoted); echo EXITED $?; sleep 60"
-        // Started through system(3), not Foundation's Process: the tmux server that new-session
-        // forks would inherit the pipe Process uses to notice its child's exit and hold it open,
-        // so waiting for the client would last as long as the server.
-        let line = "/usr/bin/tmux -L \(socket) -f /dev/null new-session -d -x \(width) -y \(height) "
-            + "\"\(shell.replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "$", with: "\\$"))\" </dev/null >/dev/null 2>&1"
-        guard system(line) == 0 else { throw CocoaError(.fileNoSuchFile) }
+        // Started without inheriting this process's descriptors, not through Foundation's
+        // Process: the tmux server that new-session forks would hold the pipe Process uses to
+        // notice its child's exit (waiting would last as long as the server), and every socket
+        // a parallel test has open (their ports would stay bound after those tests end).
+        let status = runWithoutInheritedDescriptors(["/usr/bin/tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d",
+                                                     "-x", "\(width)", "-y", "\(height)", shell])
+        guard status == 0 else { throw CocoaError(.fileNoSuchFile) }
     }
 
     @discardableResult

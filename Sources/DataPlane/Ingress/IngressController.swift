@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import Synchronization
+import Telemetry
 
 /// Why the controller could not start.
 public struct IngressControllerError: Error, Sendable, CustomStringConvertible {

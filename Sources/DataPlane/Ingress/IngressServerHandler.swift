@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import Telemetry
 
 /// The HTTP side of one client connection: routes each request, streams it to an endpoint over
 /// a pooled keep-alive connection, streams the response back, and answers itself when it must

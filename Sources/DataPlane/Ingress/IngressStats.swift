@@ -1,58 +1,6 @@
 import Histogram
 import Synchronization
-
-/// Traffic of one route (host + path → service:port) as the dashboard shows it.
-public struct IngressRouteStats: Sendable, Hashable {
-    public var host: String?
-    public var path: String
-    public var backend: String
-    public var ingress: String
-    public var requests: UInt64
-    /// Responses by class: index 0 = 1xx … 4 = 5xx.
-    public var statusClasses: [UInt64]
-    public var bytesIn: UInt64
-    public var bytesOut: UInt64
-    /// Request latency (head received → response end) in microseconds.
-    public var p50Micros: UInt64
-    public var p99Micros: UInt64
-    /// Requests per backend endpoint (`ip:port`).
-    public var endpointRequests: [String: UInt64]
-
-    public var count2xx: UInt64 { statusClasses[1] }
-    public var count3xx: UInt64 { statusClasses[2] }
-    public var count4xx: UInt64 { statusClasses[3] }
-    public var count5xx: UInt64 { statusClasses[4] }
-}
-
-/// One finished HTTP exchange, for the flow ring the dashboard shows beside L4 flows.
-public struct IngressFlowRecord: Sendable, Hashable {
-    public var client: String
-    public var method: String
-    public var host: String
-    public var path: String
-    public var status: Int
-    public var latencyMicros: UInt64
-    /// `ip:port` of the endpoint, nil when the controller answered itself (404, 503, …).
-    public var endpoint: String?
-    public var route: String?
-}
-
-/// Everything the controller knows, for the dashboard and tests.
-public struct IngressSnapshot: Sendable {
-    public var address: String
-    /// Bound ports: requested port → actual port (differs with a remap or port 0).
-    public var httpPort: Int?
-    public var httpsPort: Int?
-    /// Served Ingresses (namespace/name).
-    public var ingresses: [String]
-    public var routes: [IngressRouteStats]
-    /// Requests no route matched (404 from the controller).
-    public var unmatched: UInt64
-    public var recentFlows: [IngressFlowRecord]
-    /// TLS Secrets that could not be used, with why (never their content).
-    public var tlsProblems: [String]
-    public var resourceVersion: Int
-}
+import Telemetry
 
 /// Accumulates stats from every event loop under one lock, held for a few additions per request.
 final class IngressStatsCollector: Sendable {

@@ -1,0 +1,6 @@
+import KubeClient
+import Testing
+
+@Suite struct KubeClientInfoTests {
+    @Test func userAgentNamesTheProgram() { #expect(KubeClientInfo.userAgent == "switchboard") }
+}
