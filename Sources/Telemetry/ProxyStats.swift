@@ -181,6 +181,8 @@ public enum FrontendKind: String, Sendable, Codable, Hashable {
     case loadBalancer = "LoadBalancer"
     case externalIP = "ExternalIP"
     case healthCheck = "HealthCheckNodePort"
+    /// The ingress controller (HTTP/HTTPS on its LoadBalancer address).
+    case ingress = "Ingress"
 }
 
 /// Where one listener stands. A failed listener never stops the others.
@@ -256,9 +258,12 @@ public struct FlowRecord: Sendable, Codable, Hashable {
     /// Microseconds.
     public var duration: Int
     public var outcome: Outcome
+    /// For a request through the ingress controller: what was asked and answered. Nil for L4.
+    public var http: HTTPExchange?
 
     public init(start: Double, client: String, frontend: String, frontendKind: FrontendKind, servicePort: String,
-                endpoint: String?, nodeName: String?, bytesIn: Int, bytesOut: Int, duration: Int, outcome: Outcome) {
+                endpoint: String?, nodeName: String?, bytesIn: Int, bytesOut: Int, duration: Int, outcome: Outcome,
+                http: HTTPExchange? = nil) {
         self.start = start
         self.client = client
         self.frontend = frontend
@@ -270,5 +275,26 @@ public struct FlowRecord: Sendable, Codable, Hashable {
         self.bytesOut = bytesOut
         self.duration = duration
         self.outcome = outcome
+        self.http = http
+    }
+}
+
+/// The L7 part of a flow record: one HTTP request and its response, so the flow pane shows
+/// method, host, path and status beside the L4 columns.
+public struct HTTPExchange: Sendable, Codable, Hashable {
+    public var method: String
+    public var host: String
+    public var path: String
+    /// The status sent to the client (the controller's own 404/502/503/504 included).
+    public var status: Int
+    /// The matched rule, `host/path → service:port`; nil when nothing matched.
+    public var route: String?
+
+    public init(method: String, host: String, path: String, status: Int, route: String?) {
+        self.method = method
+        self.host = host
+        self.path = path
+        self.status = status
+        self.route = route
     }
 }
