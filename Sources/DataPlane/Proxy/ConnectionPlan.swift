@@ -37,7 +37,7 @@ extension RoutingTable {
             node = frontend.node
             source = classify(clientIP, receivingNode: node)
             categorization = node.map { route.perNode[$0] } ?? route.unknownNode
-        case .loadBalancer, .externalIP, .healthCheck:
+        case .loadBalancer, .externalIP, .healthCheck, .ingress:
             guard let chosen = receivingNode(for: route, kind: frontend.kind, random: random) else {
                 return .reject(node: nil)
             }
