@@ -8,10 +8,14 @@ import Telemetry
 /// engine: it takes whatever is newest when it wakes, and a slow sample only delays itself.
 final class SampleMailbox: Sendable {
     private let slot = Mutex<DashboardModel?>(nil)
+    private let feedback = Mutex<[DashboardFeedback]>([])
     private let stopped = Mutex(false)
 
     func put(_ m: DashboardModel) { slot.withLock { $0 = m } }
     func take() -> DashboardModel? { slot.withLock { s in defer { s = nil }; return s } }
+    /// Results of actions, in the order they finished; the UI thread drains them.
+    func put(_ f: DashboardFeedback) { feedback.withLock { $0.append(f) } }
+    func takeFeedback() -> [DashboardFeedback] { feedback.withLock { f in defer { f = [] }; return f } }
     func stop() { stopped.withLock { $0 = true } }
     var isStopped: Bool { stopped.withLock { $0 } }
 }
@@ -22,10 +26,14 @@ final class SampleMailbox: Sendable {
 /// back to `--headless`).
 ///
 /// - Parameters:
+///   - actions: where edits go (the live engine, an API client); the default refuses them, as a
+///     replay or a read-only session does.
 ///   - interval: seconds between samples; nil uses `config.interval` (default 1 s).
-public func runDashboard(source: any SnapshotSource, interval: Double? = nil,
-                         config: DashboardConfig = .load()) async throws {
-    try await runDashboard(source: source, interval: interval, config: config, terminal: TerminalTarget())
+public func runDashboard(source: any SnapshotSource,
+                         actions: any ClusterActions = RefusingActions(reason: "this session takes no actions"),
+                         interval: Double? = nil, config: DashboardConfig = .load()) async throws {
+    try await runDashboard(source: source, actions: actions, interval: interval, config: config,
+                           terminal: TerminalTarget())
 }
 
 /// Which terminal to open: the process's own, or a pty in tests.
@@ -36,8 +44,9 @@ struct TerminalTarget: Sendable {
     var environment: [String: String] = ProcessInfo.processInfo.environment
 }
 
-func runDashboard(source: any SnapshotSource, interval: Double?, config: DashboardConfig,
-                  terminal: TerminalTarget) async throws {
+func runDashboard(source: any SnapshotSource,
+                  actions: any ClusterActions = RefusingActions(reason: "this session takes no actions"),
+                  interval: Double?, config: DashboardConfig, terminal: TerminalTarget) async throws {
     let mailbox = SampleMailbox()
     let period = max(0.05, interval ?? config.interval)
     let sampler = Task {
@@ -52,7 +61,9 @@ func runDashboard(source: any SnapshotSource, interval: Double?, config: Dashboa
     defer { sampler.cancel() }
     let result: Result<Void, Error> = await withCheckedContinuation { continuation in
         let thread = Thread {
-            continuation.resume(returning: Result { try uiLoop(mailbox: mailbox, config: config, terminal: terminal) })
+            continuation.resume(returning: Result {
+                try uiLoop(mailbox: mailbox, actions: actions, config: config, terminal: terminal)
+            })
         }
         thread.name = "switchboard-ui"
         thread.start()
@@ -62,7 +73,8 @@ func runDashboard(source: any SnapshotSource, interval: Double?, config: Dashboa
 }
 
 /// The UI thread: owns the TerminalSession from creation to `end()`.
-func uiLoop(mailbox: SampleMailbox, config: DashboardConfig, terminal: TerminalTarget) throws {
+func uiLoop(mailbox: SampleMailbox, actions: any ClusterActions, config: DashboardConfig,
+            terminal: TerminalTarget) throws {
     let theme = (try? Theme.load(config.theme, directories: config.themeDirectories)) ?? .dark
     let session = try TerminalSession(input: terminal.input, output: terminal.output, term: terminal.term, theme: theme,
                                       colors: config.colors, ascii: config.ascii, environment: terminal.environment)
@@ -72,6 +84,10 @@ func uiLoop(mailbox: SampleMailbox, config: DashboardConfig, terminal: TerminalT
     var shownMessage = false
     while true {
         if let m = mailbox.take() { dirty = loop.receive(prepared: m) || dirty }
+        for f in mailbox.takeFeedback() {
+            loop.receive(f)
+            dirty = true
+        }
         if dirty {
             var canvas = loop.frame(width: session.width, height: session.height)
             if !shownMessage, let m = session.capabilities.fallbackMessage {
@@ -82,8 +98,21 @@ func uiLoop(mailbox: SampleMailbox, config: DashboardConfig, terminal: TerminalT
         }
         guard let key = session.readKey(timeoutMilliseconds: 100) else { continue }
         shownMessage = true
-        let actions = loop.press(key, width: session.width, height: session.height)
-        if actions.contains(.quit) { return }
+        let todo = loop.press(key, width: session.width, height: session.height)
+        if todo.contains(.quit) { return }
+        for action in todo { dispatch(action, to: actions, replyTo: mailbox) }
         dirty = true
+    }
+}
+
+/// Runs an action off the UI thread; its result comes back through the mailbox, so a slow API
+/// server never freezes the keys.
+func dispatch(_ action: DashboardAction, to actions: any ClusterActions, replyTo mailbox: SampleMailbox) {
+    switch action {
+    case .quit, .freeze: break
+    case let .perform(change):
+        Task { mailbox.put(.outcome(change, await actions.perform(change))) }
+    case let .fetchPodLog(pod, tailLines):
+        Task { mailbox.put(.podLog(pod, await actions.podLog(pod, tailLines: tailLines))) }
     }
 }

@@ -46,13 +46,6 @@ public struct NavigationContext: Sendable, Hashable {
     }
 }
 
-/// What the runtime must do after a key.
-public enum DashboardAction: Sendable, Hashable {
-    case quit
-    /// Stop (true) or resume (false) taking new samples into the view.
-    case freeze(Bool)
-}
-
 /// The dashboard's navigation as a value: keys in, new state plus actions out (Hummingbird's
 /// state-machine shape). No I/O, so every path is a unit test.
 public struct ViewState: Sendable, Hashable {

@@ -58,6 +58,21 @@ public struct DashboardLoop: Sendable {
         return actions
     }
 
+    /// The latest pod log fetched for the view, with the pod it belongs to.
+    public private(set) var podLog: (pod: ObjectRef, lines: Result<[String], ActionRefusal>)?
+
+    /// Takes the result of an action the runner performed: its message goes to the footer (an
+    /// applied change or the API server's refusal, verbatim), a log to the view that asked.
+    public mutating func receive(_ feedback: DashboardFeedback) {
+        switch feedback {
+        case let .outcome(_, outcome):
+            state.message = outcome.message
+        case let .podLog(pod, lines):
+            podLog = (pod, lines)
+            if case let .failure(refusal) = lines { state.message = refusal.message }
+        }
+    }
+
     public func frame(width: Int, height: Int) -> Canvas {
         FrameRenderer.render(model: model, state: state, width: width, height: height, options: options)
     }
