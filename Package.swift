@@ -72,7 +72,7 @@ let package = Package(
             ]
         ),
         // Floor 2: the dashboard, pure (view state + snapshot -> Canvas).
-        .target(name: "Dashboard", dependencies: ["Telemetry", "ClusterModel"]),
+        .target(name: "Dashboard", dependencies: ["Telemetry", "ClusterModel", .product(name: "Yams", package: "Yams")]),
         // Floor 3: the ncurses backend.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", pkgConfig: "ncursesw",
                        providers: [.apt(["libncurses-dev"])]),
