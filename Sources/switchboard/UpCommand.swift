@@ -111,7 +111,13 @@ struct Up: AsyncParsableCommand {
         var dnsConfig = ClusterDNSConfig(addresses: config.addresses)
         if noDNSForward { dnsConfig.forwarding = .refuse } else if !dnsUpstreams.isEmpty { dnsConfig.forwarding = .upstreams(dnsUpstreams) }
         let engine = try LiveEngine(config: config, proxyConfig: proxyConfig, dnsConfig: dnsConfig, eventLoops: eventLoops)
-        let errors = engine.cluster.apply(set.objects)
+        // File by file, each settled before the next, as successive `kubectl apply -f` runs: a
+        // pod in an earlier file starts before the Services of later files exist, so it does
+        // not get their environment variables (demo-data/00-env-before.yaml shows this).
+        var errors: [(APIObject, StoreError)] = []
+        for file in set.files {
+            errors += engine.cluster.apply(set.documents.filter { $0.source.file == file }.map(\.object))
+        }
         if !errors.isEmpty {
             for (o, e) in errors { FileHandle.standardError.write(Data("\(o.displayName): \(e)\n".utf8)) }
             throw ExitCode(1)

@@ -15,10 +15,14 @@ import Testing
         .init(file: "kubia.yaml", objects: ["Deployment default/kubia", "Service default/kubia"]),
         .init(file: "backend-database.yaml",
               objects: ["Deployment default/backend-database", "Service default/backend-database"]),
-        .init(file: "external-service.yaml", objects: ["Service default/external-db", "Endpoints default/external-db"]),
+        .init(file: "external-service.yaml", objects: ["Service default/legacy-api", "Endpoints default/legacy-api"]),
         .init(file: "externalname.yaml", objects: ["Service default/external-api"]),
         .init(file: "nodeport.yaml", objects: ["Service default/kubia-nodeport"]),
-        .init(file: "loadbalancer.yaml", objects: ["Service default/kubia-lb", "Service default/kubia-lb-local"]),
+        .init(file: "loadbalancer.yaml", objects: ["Service default/kubia-lb"]),
+        .init(file: "whoami.yaml", objects: ["Deployment default/whoami", "Service default/whoami", "Service default/whoami-local"]),
+        .init(file: "loadgen.yaml", objects: ["Deployment default/kubia-client", "Pod default/whoami-client"]),
+        .init(file: "00-env-before.yaml", objects: ["Pod default/env-before"]),
+        .init(file: "zz-env-after.yaml", objects: ["Pod default/env-after"]),
         .init(file: "ingress.yaml", objects: ["IngressClass switchboard", "Secret default/kubia-tls", "Ingress default/kubia"]),
     ]
 
@@ -61,7 +65,7 @@ import Testing
         #expect(docs.first?.object.service?.spec.selector == nil)
         let endpoints = try #require(docs.last?.object.endpoints)
         #expect(endpoints.subsets?.first?.addresses?.map(\.ip) == ["127.0.0.1"])
-        #expect(endpoints.subsets?.first?.ports?.first?.port == 15432)
+        #expect(endpoints.subsets?.first?.ports?.first?.port == 6443)
         let external = try #require(Self.load("externalname.yaml").documents.first?.object.service)
         #expect(external.type == ServiceType.externalName)
         #expect(external.spec.externalName == "api.example.com")
@@ -70,8 +74,9 @@ import Testing
     @Test func nodePortAndLoadBalancers() throws {
         let nodePort = try #require(Self.load("nodeport.yaml").documents.first?.object.service)
         #expect(nodePort.ports.first?.nodePort == 30080)
-        let lbs = Self.load("loadbalancer.yaml").documents.compactMap(\.object.service)
-        #expect(lbs.map(\.type) == [ServiceType.loadBalancer, ServiceType.loadBalancer])
+        let lbs = (Self.load("loadbalancer.yaml").documents + Self.load("whoami.yaml").documents)
+            .compactMap(\.object.service).filter { $0.type == ServiceType.loadBalancer }
+        #expect(lbs.map(\.metadata.name) == ["kubia-lb", "whoami-local"])
         #expect(lbs.map(\.spec.externalTrafficPolicy) == [nil, "Local"])
     }
 

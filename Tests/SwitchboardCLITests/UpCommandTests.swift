@@ -21,7 +21,7 @@ struct UpCommandTests {
         // Three kubia pods, each with a pod IP from its node's /24.
         let pods = try SwitchboardBinary.run(["up", "--once", "--view", "pods", "demo-data/"] + Self.flags)
         #expect(pods.status == 0, "\(pods.stderr)")
-        let kubiaPods = pods.lines.map { $0.split(separator: " ").map(String.init) }.filter { $0.count >= 7 && $0[1].hasPrefix("kubia-") }
+        let kubiaPods = pods.lines.map { $0.split(separator: " ").map(String.init) }.filter { $0.count >= 7 && $0[1].hasPrefix("kubia-") && !$0[1].hasPrefix("kubia-client-") }
         #expect(kubiaPods.count == 3)
         for cols in kubiaPods {
             let ip = cols[cols.count - 2], node = cols[cols.count - 1]

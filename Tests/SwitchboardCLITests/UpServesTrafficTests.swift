@@ -29,7 +29,7 @@ struct UpServesTrafficTests {
         // externalTrafficPolicy Cluster: the pod sees the node's address, not the client's.
         let seen = try await Curl.get("http://\(lb[4])/clientip", from: "127.223.0.9")
         #expect(seen.hasPrefix("127.222.10."), "got \(seen)")
-        let local = try #require(services.first { $0.count > 4 && $0[1] == "kubia-lb-local" })
+        let local = try #require(services.first { $0.count > 4 && $0[1] == "whoami-local" })
         // externalTrafficPolicy Local: the pod sees the client's own address.
         let seenLocal = try await Curl.get("http://\(local[4]):8080/clientip", from: "127.223.0.9", eventually: true)
         #expect(seenLocal.hasPrefix("127.223.0.9:"), "got \(seenLocal)")
