@@ -95,7 +95,8 @@ struct PodLifecycleTests {
             name == "target" && ns == "default" ? [serverIP] : []
         })
         let loadgen = PodFixture.container(image: "switchboard.dev/loadgen:latest",
-                                           args: ["--url=http://target:8080/clientip", "--rate=20", "--concurrency=2"], port: nil)
+                                           args: ["--url=http://target:8080/clientip", "--rate=20", "--concurrency=2",
+                                                  "--host=kubia.example.com"], port: nil)
         let lost = PodFixture.container(image: "switchboard.dev/loadgen", args: ["--url=http://nowhere/", "--rate=5"], port: nil)
         c.apply(PodFixture.pod("client", [loadgen]), PodFixture.pod("lost", [lost]))
         let key = ObjectKey(namespace: "default", name: "client")
@@ -111,6 +112,8 @@ struct PodLifecycleTests {
         let peers = recorder.peers
         #expect(peers.count >= 30)
         #expect(peers.allSatisfy { $0 == podIP }, "peers: \(Set(peers))")
+        // --host sets the Host header (to reach an Ingress rule by name at the controller's address).
+        #expect(Set(recorder.hosts) == ["kubia.example.com"], "hosts: \(Set(recorder.hosts))")
         let lostStats = try #require(c.stats(ObjectKey(namespace: "default", name: "lost"))?.loadGenerator)
         #expect(lostStats.errors > 0 && lostStats.ok == 0)
         #expect(lostStats.lastError?.contains("no such host") == true)
@@ -123,8 +126,11 @@ struct PodLifecycleTests {
 final class PodPeerRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private var seen: [String] = []
+    private var hostHeaders: [String] = []
     func add(_ ip: String) { lock.lock(); seen.append(ip); lock.unlock() }
+    func add(host: String) { lock.lock(); hostHeaders.append(host); lock.unlock() }
     var peers: [String] { lock.lock(); defer { lock.unlock() }; return seen }
+    var hosts: [String] { lock.lock(); defer { lock.unlock() }; return hostHeaders }
 }
 
 final class PodPeerRecordingHandler: ChannelInboundHandler, @unchecked Sendable {
@@ -134,7 +140,9 @@ final class PodPeerRecordingHandler: ChannelInboundHandler, @unchecked Sendable 
     init(recorder: PodPeerRecorder) { self.recorder = recorder }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .end = unwrapInboundIn(data) else { return }
+        let part = unwrapInboundIn(data)
+        if case .head(let head) = part { recorder.add(host: head.headers["Host"].first ?? "") }
+        guard case .end = part else { return }
         recorder.add(context.remoteAddress?.ipAddress ?? "?")
         var headers = HTTPHeaders()
         headers.add(name: "Content-Length", value: "2")

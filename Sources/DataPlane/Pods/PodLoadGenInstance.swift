@@ -140,7 +140,8 @@ final class PodLoadGenInstance: PodContainerInstance, @unchecked Sendable {
             guard let handler = w.handler else { return eventLoop.makeFailedFuture(PodLoadGenError("no handler")) }
             let response = handler.expect()
             var headers = HTTPHeaders()
-            headers.add(name: "Host", value: options.port == 80 ? options.host : "\(options.host):\(options.port)")
+            headers.add(name: "Host", value: options.hostHeader
+                ?? (options.port == 80 ? options.host : "\(options.host):\(options.port)"))
             headers.add(name: "User-Agent", value: "switchboard-loadgen")
             headers.add(name: "Accept", value: "*/*")
             if !options.keepAlive { headers.add(name: "Connection", value: "close") }

@@ -1,6 +1,7 @@
 /// The load generator's settings, from args (`--url=http://kubia/hostname --rate=20
-/// --concurrency=2 --keep-alive --duration=30s`) over env (`LOADGEN_URL`, `LOADGEN_RATE`,
-/// `LOADGEN_CONCURRENCY`, `LOADGEN_KEEPALIVE`, `LOADGEN_DURATION`).
+/// --concurrency=2 --keep-alive --duration=30s --host=kubia.example.com`) over env
+/// (`LOADGEN_URL`, `LOADGEN_RATE`, `LOADGEN_CONCURRENCY`, `LOADGEN_KEEPALIVE`,
+/// `LOADGEN_DURATION`, `LOADGEN_HOST`).
 struct LoadGenOptions: Sendable, Equatable {
     var url: String
     var host: String
@@ -14,6 +15,9 @@ struct LoadGenOptions: Sendable, Equatable {
     var keepAlive: Bool
     /// Stop (exit 0) after this many seconds; nil runs until the pod goes.
     var duration: Double?
+    /// The Host header to send instead of the URL's (as `hey -host`): reaches an Ingress rule
+    /// by name while connecting to the controller's address.
+    var hostHeader: String? = nil
 
     static func parse(args: [String], env: [String: String], config: PodRuntimeConfig) -> PodProgram {
         func value(_ flag: String, _ envName: String) -> String? {
@@ -45,7 +49,8 @@ struct LoadGenOptions: Sendable, Equatable {
         return .loadgen(LoadGenOptions(url: url, host: parsed.host, port: parsed.port, target: parsed.target,
                                        rate: min(rate, config.loadgenMaxRate),
                                        concurrency: min(conc, config.loadgenMaxConcurrency),
-                                       keepAlive: keepAlive, duration: duration))
+                                       keepAlive: keepAlive, duration: duration,
+                                       hostHeader: value("host", "LOADGEN_HOST").flatMap { $0.isEmpty ? nil : $0 }))
     }
 
     /// `http://host[:port][/path][?query]`; nil for anything else (https is not spoken).
