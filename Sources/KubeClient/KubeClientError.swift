@@ -38,7 +38,7 @@ public struct KubeStatus: Codable, Sendable, Hashable {
 
     /// kubectl's wording: `(Reason): message`, with a 422's causes one per line.
     public var text: String {
-        var s = "\(reason ?? "HTTP \(code ?? 0)")"
+        var s = "(\(reason ?? "HTTP \(code ?? 0)"))"
         if let message, !message.isEmpty { s += ": \(message)" }
         if reason == "Invalid", let causes = details?.causes, !causes.isEmpty, message?.contains(":") != true {
             s += causes.map { "\n* \($0.field.map { "\($0): " } ?? "")\($0.message ?? "")" }.joined()

@@ -1,0 +1,97 @@
+import ClusterModel
+import Foundation
+import KubeClient
+import Testing
+
+/// The TLS path against a real TLS server: `openssl s_server -WWW` with a certificate for
+/// 127.236.0.20 signed by a throwaway CA, both made by the `openssl` CLI.
+@Suite("KubeClient over TLS", .serialized)
+struct TLSTests {
+    static let host = "127.236.0.20"
+
+    final class OpenSSLServer {
+        let dir: URL
+        let process = Process()
+        let port: Int
+
+        init() throws {
+            dir = FileManager.default.temporaryDirectory.appendingPathComponent("sb-tls-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("api/v1"), withIntermediateDirectories: true)
+            try FixtureServer.fixture("services-list.json").write(to: dir.appendingPathComponent("api/v1/services"),
+                                                                   atomically: true, encoding: .utf8)
+            try "subjectAltName=IP:\(TLSTests.host)\n".write(to: dir.appendingPathComponent("san.ext"), atomically: true, encoding: .utf8)
+            for ca in ["ca", "other-ca"] {
+                try Self.openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(ca).key", "-out", "\(ca).crt",
+                                  "-days", "1", "-subj", "/CN=switchboard-test-\(ca)"], in: dir)
+            }
+            try Self.openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
+                              "-subj", "/CN=\(TLSTests.host)"], in: dir)
+            try Self.openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                              "-out", "server.crt", "-days", "1", "-extfile", "san.ext"], in: dir)
+            port = Int.random(in: 20000..<60000)
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            process.arguments = ["s_server", "-accept", "\(TLSTests.host):\(port)", "-cert", "server.crt", "-key", "server.key",
+                                 "-WWW", "-quiet", "-naccept", "20"]
+            process.currentDirectoryURL = dir
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+        }
+
+        func pem(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: dir.appendingPathComponent(name))) }
+
+        func stop() {
+            // s_server ignores SIGTERM while it waits for a connection.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            try? FileManager.default.removeItem(at: dir)
+        }
+
+        static func openssl(_ args: [String], in dir: URL) throws {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            p.arguments = args
+            p.currentDirectoryURL = dir
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "openssl \(args)"]) }
+        }
+    }
+
+    func client(_ server: OpenSSLServer, ca: String?, insecure: Bool = false) throws -> KubeClient {
+        try KubeClient(connection: ClusterConnection(
+            server: URL(string: "https://\(Self.host):\(server.port)")!, certificateAuthorityPEM: try ca.map(server.pem),
+            insecureSkipTLSVerify: insecure, bearerToken: "t0k", connectTimeout: 3, requestTimeout: 5))
+    }
+
+    @Test func theRightCAListsTheWrongCAIsRefusedWithAnX509Message() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "openssl is required")
+        let server = try OpenSSLServer()
+        defer { server.stop() }
+        // s_server needs a moment to listen.
+        var list: ObjectList<Service>?
+        _ = await eventually(timeout: 10) {
+            list = try? await client(server, ca: "ca.crt").list(Service.self)
+            return list != nil
+        }
+        #expect(list?.items.map(\.name) == ["kubernetes", "web"])
+        do {
+            _ = try await client(server, ca: "other-ca.crt").list(Service.self)
+            Issue.record("a certificate from another CA must be refused")
+        } catch {
+            #expect("\(error)".contains("x509: certificate signed by unknown authority"), "\(error)")
+        }
+        // Without a CA the system trust store is used, which does not know our test CA either.
+        await #expect(throws: KubeClientError.self) { try await client(server, ca: nil).list(Service.self) }
+        let insecure = try await client(server, ca: nil, insecure: true).list(Service.self)
+        #expect(insecure.items.count == 2)
+        // The binary says the same, and exits non-zero.
+        let run = try Switchboard.run(["top", "--server", "https://\(Self.host):\(server.port)", "--certificate-authority",
+                                       server.dir.appendingPathComponent("other-ca.crt").path, "--once"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("x509"), "\(run.stderr)")
+    }
+}
