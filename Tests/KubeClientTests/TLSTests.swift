@@ -14,7 +14,10 @@ struct TLSTests {
         let process = Process()
         let port: Int
 
-        init() throws {
+        /// - Parameter requireClientCertificate: the server asks for a client certificate signed
+        ///   by the test CA and refuses the handshake without one (as an API server with
+        ///   client-certificate authentication does).
+        init(requireClientCertificate: Bool = false) throws {
             dir = FileManager.default.temporaryDirectory.appendingPathComponent("sb-tls-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("api/v1"), withIntermediateDirectories: true)
             try FixtureServer.fixture("services-list.json").write(to: dir.appendingPathComponent("api/v1/services"),
@@ -28,10 +31,15 @@ struct TLSTests {
                               "-subj", "/CN=\(TLSTests.host)"], in: dir)
             try Self.openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
                               "-out", "server.crt", "-days", "1", "-extfile", "san.ext"], in: dir)
+            try Self.openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out", "client.csr",
+                              "-subj", "/CN=dashboard/O=system:masters"], in: dir)
+            try Self.openssl(["x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                              "-out", "client.crt", "-days", "1"], in: dir)
             port = Int.random(in: 20000..<60000)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
             process.arguments = ["s_server", "-accept", "\(TLSTests.host):\(port)", "-cert", "server.crt", "-key", "server.key",
                                  "-WWW", "-quiet", "-naccept", "20"]
+                + (requireClientCertificate ? ["-Verify", "1", "-CAfile", "ca.crt"] : [])
             process.currentDirectoryURL = dir
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -61,10 +69,36 @@ struct TLSTests {
         }
     }
 
-    func client(_ server: OpenSSLServer, ca: String?, insecure: Bool = false) throws -> KubeClient {
+    func client(_ server: OpenSSLServer, ca: String?, insecure: Bool = false, clientCertificate: Bool = false) throws -> KubeClient {
         try KubeClient(connection: ClusterConnection(
             server: URL(string: "https://\(Self.host):\(server.port)")!, certificateAuthorityPEM: try ca.map(server.pem),
-            insecureSkipTLSVerify: insecure, bearerToken: "t0k", connectTimeout: 3, requestTimeout: 5))
+            insecureSkipTLSVerify: insecure, bearerToken: clientCertificate ? nil : "t0k",
+            clientCertificatePEM: clientCertificate ? try server.pem("client.crt") : nil,
+            clientKeyPEM: clientCertificate ? try server.pem("client.key") : nil, connectTimeout: 3, requestTimeout: 5))
+    }
+
+    @Test func aClientCertificateFromTheKubeconfigAuthenticates() async throws {
+        let server = try OpenSSLServer(requireClientCertificate: true)
+        defer { server.stop() }
+        var list: ObjectList<Service>?
+        _ = await eventually(timeout: 10) {
+            list = try? await client(server, ca: "ca.crt", clientCertificate: true).list(Service.self)
+            return list != nil
+        }
+        #expect(list?.items.count == 2)
+        // The same through a kubeconfig with -data fields, as kind and kubeadm write them.
+        let kubeconfig = """
+        apiVersion: v1
+        kind: Config
+        current-context: admin
+        clusters: [{name: c, cluster: {server: "https://\(Self.host):\(server.port)", certificate-authority-data: \(Data(try server.pem("ca.crt")).base64EncodedString())}}]
+        users: [{name: admin, user: {client-certificate-data: \(Data(try server.pem("client.crt")).base64EncodedString()), client-key-data: \(Data(try server.pem("client.key")).base64EncodedString())}}]
+        contexts: [{name: admin, context: {cluster: c, user: admin}}]
+        """
+        let viaConfig = try await KubeClient(connection: try Kubeconfig.parse(kubeconfig).connection()).list(Service.self)
+        #expect(viaConfig.items.map(\.name) == ["kubernetes", "web"])
+        // Without the certificate the server ends the handshake.
+        await #expect(throws: KubeClientError.self) { try await client(server, ca: "ca.crt").list(Service.self) }
     }
 
     @Test func theRightCAListsTheWrongCAIsRefusedWithAnX509Message() async throws {

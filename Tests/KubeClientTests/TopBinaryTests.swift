@@ -108,6 +108,38 @@ struct TopBinaryTests {
         #expect(server.requests.first?.headers["authorization"] == "Bearer wrong")
     }
 
+    @Test func aKubeconfigContextChoosesServerAndToken() async throws {
+        let server = FixtureServer { r in
+            guard r.headers["authorization"] == "Bearer right" else { return .json(401, FixtureServer.fixture("status-401.json")) }
+            if r.queryValue("watch") == "true" { return .chunks([], delay: 0, keepOpen: true) }
+            return r.path == "/api/v1/services" ? .json(200, FixtureServer.fixture("services-list.json"))
+                : FixtureServer.emptyList(r.path.split(separator: "/").last.map(String.init) ?? "")
+        }
+        let port = try await server.start(host: "127.236.0.5")
+        defer { Task { await server.stop() } }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kubeconfig-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try """
+        apiVersion: v1
+        kind: Config
+        current-context: stale
+        clusters: [{name: fixture, cluster: {server: "http://127.236.0.5:\(port)"}}]
+        users: [{name: good, user: {token: right}}, {name: bad, user: {token: wrong}}]
+        contexts:
+        - {name: stale, context: {cluster: fixture, user: bad}}
+        - {name: prod, context: {cluster: fixture, user: good}}
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let good = try Switchboard.run(["top", "--kubeconfig", file.path, "--context", "prod", "--once", "--read-only"])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("web") && good.stdout.contains("10.96.142.7"), "\(good.stdout)")
+        let stale = try Switchboard.run(["top", "--kubeconfig", file.path, "--once"])
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("401 Unauthorized"), "\(stale.stderr)")
+        let missing = try Switchboard.run(["top", "--kubeconfig", file.path, "--context", "nope", "--once"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains(#"context "nope" not found"#), "\(missing.stderr)")
+    }
+
     @Test func anUnreachableOrSilentServerIsAClearMessageWithinABound() async throws {
         let refused = try Switchboard.run(["top", "--server", "http://127.236.0.3:1", "--once"])
         #expect(refused.status == 1)
