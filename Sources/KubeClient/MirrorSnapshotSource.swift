@@ -70,11 +70,25 @@ public struct MirrorSnapshotSource: SnapshotSource {
     public func snapshot() async -> Snapshot {
         let scrape = await metrics?.scrape()
         let now = clock()
-        var s = Snapshot(time: now, cluster: project(mirror.contents()))
+        var view = project(mirror.contents())
+        // What the dashboard cannot see is said where it looks for news: as Warning events.
+        if let problem = mirror.problem {
+            view.events.append(Self.warning("APIConnection", "APIServer/\(mirror.client.serverName)", problem, at: now))
+        }
+        if let metrics, let problem = metrics.problem {
+            view.events.append(Self.warning("MetricsUnavailable", "Metrics/\(metrics.url.absoluteString)", problem, at: now))
+        }
+        var s = Snapshot(time: now, cluster: view)
         if let scrape {
             s.proxy = scrape.proxySnapshot(time: now)
             s.ingress = scrape.ingressSnapshot()
         }
         return s
+    }
+
+    static func warning(_ reason: String, _ object: String, _ problem: KubeClientError, at time: Double) -> EventSummary {
+        let f = ISO8601DateFormatter()
+        return EventSummary(time: f.string(from: Date(timeIntervalSince1970: time)), type: "Warning", reason: reason,
+                            object: object, message: problem.description + " (retrying)")
     }
 }

@@ -147,6 +147,32 @@ import Testing
         #expect(await eventually { mirror.contents().services.map(\.name).sorted() == ["kubernetes", "web"] })
     }
 
+    @Test func aFailingWatchShowsAsAWarningEventNotAsMadeUpTraffic() async throws {
+        let server = FixtureServer { r in
+            let kind = r.path.split(separator: "/").last.map(String.init) ?? ""
+            if r.queryValue("watch") != "true" { return FixtureServer.emptyList(kind) }
+            return kind == "pods" ? .json(500, #"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"etcdserver: request timed out","reason":"InternalError","code":500}"#)
+                : .chunks([], delay: 0, keepOpen: true)
+        }
+        let port = try await server.start(host: Self.host)
+        defer { Task { await server.stop() } }
+        let mirror = ClusterMirror(client: try client(port), initialBackoff: 0.05, maxBackoff: 0.2)
+        mirror.start()
+        defer { mirror.stop() }
+        try await mirror.waitForSync(timeout: 10)
+        let source = MirrorSnapshotSource(mirror: mirror) { c in
+            ClusterView(services: c.services.map { ServiceSummary(namespace: $0.namespace, name: $0.name, type: "ClusterIP",
+                                                                   clusterIP: nil, ports: [], selector: nil) })
+        }
+        var snapshot = await source.snapshot()
+        #expect(await eventually {
+            snapshot = await source.snapshot()
+            return snapshot.cluster?.events.contains { $0.type == "Warning" && $0.message.contains("etcdserver: request timed out") } == true
+        })
+        #expect(snapshot.proxy == nil, "no metrics URL: no traffic numbers")
+        #expect(snapshot.ingress == nil)
+    }
+
     @Test func anUnreachableServerFailsFastWithAClearMessage() async throws {
         let start = Date()
         do {

@@ -11,7 +11,7 @@ struct TLSTests {
 
     final class OpenSSLServer {
         let dir: URL
-        let process = Process()
+        var process: CleanChild?
         let port: Int
 
         /// - Parameter requireClientCertificate: the server asks for a client certificate signed
@@ -36,36 +36,22 @@ struct TLSTests {
             try Self.openssl(["x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
                               "-out", "client.crt", "-days", "1"], in: dir)
             port = Int.random(in: 20000..<60000)
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            process.arguments = ["s_server", "-accept", "\(TLSTests.host):\(port)", "-cert", "server.crt", "-key", "server.key",
+            process = try CleanChild(["/usr/bin/openssl", "s_server", "-accept", "\(TLSTests.host):\(port)", "-cert", "server.crt", "-key", "server.key",
                                  "-WWW", "-quiet", "-naccept", "20"]
-                + (requireClientCertificate ? ["-Verify", "1", "-CAfile", "ca.crt"] : [])
-            process.currentDirectoryURL = dir
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
+                + (requireClientCertificate ? ["-Verify", "1", "-CAfile", "ca.crt"] : []), directory: dir.path)
         }
 
         func pem(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: dir.appendingPathComponent(name))) }
 
         func stop() {
             // s_server ignores SIGTERM while it waits for a connection.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process?.stop(grace: 0)
             try? FileManager.default.removeItem(at: dir)
         }
 
         static func openssl(_ args: [String], in dir: URL) throws {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            p.arguments = args
-            p.currentDirectoryURL = dir
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-            guard p.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "openssl \(args)"]) }
+            let r = try CleanChild(["/usr/bin/openssl"] + args, directory: dir.path).finish(limit: 60)
+            guard r.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "openssl \(args)"]) }
         }
     }
 

@@ -26,28 +26,14 @@ enum Switchboard {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    /// Runs to completion; kills it after `limit` seconds (a hang is then visible as the status).
+    /// Runs to completion (in the repository root); kills it after `limit` seconds, so a hang
+    /// shows as a failed status rather than a stuck suite.
     static func run(_ arguments: [String], limit: Double = 60) throws -> Run {
         guard let url else { throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "switchboard not built"]) }
-        let p = Process()
-        p.executableURL = url
-        p.arguments = arguments
-        p.currentDirectoryURL = Repository.root
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
         let start = Date()
-        try p.run()
-        let pid = p.processIdentifier
-        let killer = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: killer)
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        killer.cancel()
-        return Run(status: p.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self), seconds: Date().timeIntervalSince(start))
+        let child = try CleanChild([url.path] + arguments, directory: Repository.root.path)
+        let r = child.finish(limit: limit)
+        return Run(status: r.status, stdout: r.stdout, stderr: r.stderr, seconds: Date().timeIntervalSince(start))
     }
 }
 
@@ -61,19 +47,8 @@ struct TopBinaryTests {
 
     @Test func topAttachesToAHeadlessEngineAndPrintsItsServices() async throws {
         let url = try #require(Switchboard.url)
-        let up = Process()
-        up.executableURL = url
-        up.arguments = ["up", "--headless", "demo-data/"] + Self.addressFlags
-        up.currentDirectoryURL = Repository.root
-        up.standardOutput = FileHandle.nullDevice
-        up.standardError = FileHandle.nullDevice
-        up.standardInput = FileHandle.nullDevice
-        try up.run()
-        let pid = up.processIdentifier
-        defer {
-            kill(pid, SIGTERM)
-            up.waitUntilExit()
-        }
+        let up = try CleanChild([url.path, "up", "--headless", "demo-data/"] + Self.addressFlags, directory: Repository.root.path)
+        defer { up.stop() }
         var run = Switchboard.Run(status: -1, stdout: "", stderr: "", seconds: 0)
         let attached = await eventually(timeout: 30) {
             run = (try? Switchboard.run(["top", "--server", "http://127.201.10.254:16443", "--once", "--view", "svc"])) ?? run
