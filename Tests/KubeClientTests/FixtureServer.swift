@@ -170,8 +170,12 @@ func pieces(_ text: String, size: Int) -> [String] {
     return out
 }
 
+/// The clients' own event loops: the process-wide singleton is shared with every other suite,
+/// and a loaded suite must not turn a bound that tells a hang from success into a flake.
+let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+
 /// Polls `condition` until it holds or `timeout` passes (a bound that tells a hang from success).
-func eventually(timeout: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
+func eventually(timeout: Double = 20, _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if try await condition() { return true }

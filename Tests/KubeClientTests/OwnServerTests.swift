@@ -146,7 +146,7 @@ struct OwnServerTests {
     """
 
     func mirror(_ engine: EngineUnderTest) throws -> ClusterMirror {
-        let client = try KubeClient(connection: ClusterConnection(server: engine.url, connectTimeout: 2, requestTimeout: 5))
+        let client = try KubeClient(connection: ClusterConnection(server: engine.url, connectTimeout: 5, requestTimeout: 10), group: clientGroup)
         return ClusterMirror(client: client, initialBackoff: 0.05, maxBackoff: 0.3)
     }
 
@@ -163,7 +163,7 @@ struct OwnServerTests {
         let m = try mirror(engine)
         m.start()
         defer { m.stop() }
-        try await m.waitForSync(timeout: 10)
+        try await m.waitForSync(timeout: 30)
         #expect(await eventually { m.contents().pods.count == 3 })
         #expect(m.contents().nodes.count == 2)
         #expect(await eventually { endpointPods(m, "front").count == 2 })
@@ -186,7 +186,7 @@ struct OwnServerTests {
         let m = try mirror(engine)
         m.start()
         defer { m.stop() }
-        try await m.waitForSync(timeout: 10)
+        try await m.waitForSync(timeout: 30)
         #expect(await eventually { endpointPods(m, "front").count == 2 })
         #expect(endpointPods(m, "front").allSatisfy { $0.hasPrefix("blue-") })
         let actions = APIClusterActions(client: m.client)
@@ -211,7 +211,7 @@ struct OwnServerTests {
         let m = try mirror(engine)
         m.start()
         defer { m.stop() }
-        try await m.waitForSync(timeout: 10)
+        try await m.waitForSync(timeout: 30)
         #expect(await eventually { m.contents().services.contains { $0.name == "front" } })
         try await engine.restartServer(downFor: 0.5) {
             try engine.apply("""

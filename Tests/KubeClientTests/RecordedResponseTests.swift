@@ -11,7 +11,7 @@ import Testing
 
     func client(_ port: Int, token: String? = "t0k", timeout: Double = 5) throws -> KubeClient {
         try KubeClient(connection: ClusterConnection(server: URL(string: "http://\(Self.host):\(port)")!, bearerToken: token,
-                                                     connectTimeout: timeout, requestTimeout: timeout))
+                                                     connectTimeout: timeout, requestTimeout: timeout), group: clientGroup)
     }
 
     @Test func listDecodesARealServiceListWithItsResourceVersion() async throws {
@@ -137,7 +137,7 @@ import Testing
         let mirror = ClusterMirror(client: try client(port), initialBackoff: 0.05, maxBackoff: 0.2)
         mirror.start()
         defer { mirror.stop() }
-        try await mirror.waitForSync(timeout: 10)
+        try await mirror.waitForSync(timeout: 30)
         let serviceRequests = { server.requests.filter { $0.path == "/api/v1/services" } }
         #expect(await eventually { serviceRequests().count(where: { $0.queryValue("watch") == nil }) >= 2 })
         let watchRVs = serviceRequests().filter { $0.queryValue("watch") == "true" }.map { $0.queryValue("resourceVersion") ?? "" }
@@ -159,7 +159,7 @@ import Testing
         let mirror = ClusterMirror(client: try client(port), initialBackoff: 0.05, maxBackoff: 0.2)
         mirror.start()
         defer { mirror.stop() }
-        try await mirror.waitForSync(timeout: 10)
+        try await mirror.waitForSync(timeout: 30)
         let source = MirrorSnapshotSource(mirror: mirror) { c in
             ClusterView(services: c.services.map { ServiceSummary(namespace: $0.namespace, name: $0.name, type: "ClusterIP",
                                                                    clusterIP: nil, ports: [], selector: nil) })
@@ -181,7 +181,7 @@ import Testing
         } catch {
             #expect("\(error)".contains("cannot connect to http://127.236.0.1:1: connection refused"), "\(error)")
         }
-        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(Date().timeIntervalSince(start) < 30)
     }
 
     @Test func aSilentServerTimesOutInsteadOfHanging() async throws {
@@ -195,7 +195,7 @@ import Testing
         } catch {
             #expect("\(error)".contains("did not answer GET /api/v1/services within 0.5 s"), "\(error)")
         }
-        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(Date().timeIntervalSince(start) < 30)
     }
 }
 

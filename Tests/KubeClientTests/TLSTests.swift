@@ -60,7 +60,8 @@ struct TLSTests {
             server: URL(string: "https://\(Self.host):\(server.port)")!, certificateAuthorityPEM: try ca.map(server.pem),
             insecureSkipTLSVerify: insecure, bearerToken: clientCertificate ? nil : "t0k",
             clientCertificatePEM: clientCertificate ? try server.pem("client.crt") : nil,
-            clientKeyPEM: clientCertificate ? try server.pem("client.key") : nil, connectTimeout: 3, requestTimeout: 5))
+            clientKeyPEM: clientCertificate ? try server.pem("client.key") : nil, connectTimeout: 5, requestTimeout: 10),
+            group: clientGroup)
     }
 
     @Test func aClientCertificateFromTheKubeconfigAuthenticates() async throws {
@@ -81,7 +82,7 @@ struct TLSTests {
         users: [{name: admin, user: {client-certificate-data: \(Data(try server.pem("client.crt")).base64EncodedString()), client-key-data: \(Data(try server.pem("client.key")).base64EncodedString())}}]
         contexts: [{name: admin, context: {cluster: c, user: admin}}]
         """
-        let viaConfig = try await KubeClient(connection: try Kubeconfig.parse(kubeconfig).connection()).list(Service.self)
+        let viaConfig = try await KubeClient(connection: try Kubeconfig.parse(kubeconfig).connection(), group: clientGroup).list(Service.self)
         #expect(viaConfig.items.map(\.name) == ["kubernetes", "web"])
         // Without the certificate the server ends the handshake.
         await #expect(throws: KubeClientError.self) { try await client(server, ca: "ca.crt").list(Service.self) }
