@@ -139,7 +139,8 @@ let package = Package(
                 "KubeClient", "KubeAPI", "ControlPlane", "ClusterModel", "Telemetry", "SwitchboardTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DataPlane", "ControlPlane", "ClusterModel", "SwitchboardTestSupport"]),
     ],

@@ -100,11 +100,9 @@ struct Top: AsyncParsableCommand {
                               ingresses: c.ingresses, events: c.events, clusterDomain: domain,
                               environment: { ServiceEnvironment.variables(for: $0).map(\.name) })
         }
-        // Edits go through the API (validated there); --read-only refuses them all. The dashboard
-        // takes them once it accepts a ClusterActions (issue 7).
+        // Edits go through the API (validated there); --read-only refuses them all.
         let actions: any ClusterActions = readOnly
             ? RefusingActions(reason: "read-only session (--read-only): edits are refused") : APIClusterActions(client: client)
-        _ = actions
         if once {
             let first = await source.snapshot()
             if scraper != nil { try await Task.sleep(for: .seconds(interval)) }
@@ -115,7 +113,7 @@ struct Top: AsyncParsableCommand {
             return
         }
         do {
-            try await runDashboard(source: source, interval: interval)
+            try await runDashboard(source: source, actions: actions, interval: interval)
         } catch let error as TerminalError {
             fail("\(error). Run it in a terminal, or use --once (one view as text).")
         }

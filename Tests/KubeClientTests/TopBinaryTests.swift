@@ -39,11 +39,11 @@ enum Switchboard {
 
 @Suite("switchboard top", .serialized)
 struct TopBinaryTests {
-    /// Address block 199: services 127.199/16, pods 127.200/16, nodes and the API in 127.201.
-    static let addressFlags = ["--service-cidr", "127.199.0.0/16", "--pod-cidr", "127.200.0.0/16",
-                               "--node-cidr", "127.201.10.0/24", "--load-balancer-pool", "127.201.200.0/24",
-                               "--cluster-dns", "127.199.0.10", "--no-dns-forward",
-                               "--api-server", "127.201.10.254:16443"]
+    /// Address block 6: services 127.6/16, pods 127.7/16, nodes and the API in 127.8.
+    static let addressFlags = ["--service-cidr", "127.6.0.0/16", "--pod-cidr", "127.7.0.0/16",
+                               "--node-cidr", "127.8.10.0/24", "--load-balancer-pool", "127.8.200.0/24",
+                               "--cluster-dns", "127.6.0.10", "--no-dns-forward",
+                               "--api-server", "127.8.10.254:16443"]
 
     @Test func topAttachesToAHeadlessEngineAndPrintsItsServices() async throws {
         let url = try #require(Switchboard.url)
@@ -51,21 +51,23 @@ struct TopBinaryTests {
         defer { up.stop() }
         var run = Switchboard.Run(status: -1, stdout: "", stderr: "", seconds: 0)
         let attached = await eventually(timeout: 30) {
-            run = (try? Switchboard.run(["top", "--server", "http://127.201.10.254:16443", "--once", "--view", "svc"])) ?? run
+            run = (try? Switchboard.run(["top", "--server", "http://127.8.10.254:16443", "--once", "--view", "svc"])) ?? run
+            // Settled: kubia-lb counts its three endpoints ready (readiness probes take a moment).
             return run.status == 0 && run.stdout.contains("kubia-nodeport")
+                && run.stdout.split(separator: "\n").contains { $0.contains(" kubia-lb ") && $0.contains("3/3") }
         }
         #expect(attached, "\(run.stderr)")
         let rows = run.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         #expect(rows.first?.prefix(4) == ["NAMESPACE", "NAME", "TYPE", "CLUSTER-IP"])
         let kubia = try #require(rows.first { $0.count > 3 && $0[1] == "kubia" })
         #expect(kubia[2] == "ClusterIP")
-        #expect(kubia[3].hasPrefix("127.199."))
+        #expect(kubia[3].hasPrefix("127.6."))
         // The same frame `up --once` would print for those objects: endpoints counted from the slices.
         let lb = try #require(rows.first { $0.count > 1 && $0[1] == "kubia-lb" })
         #expect(lb.contains("3/3"), "\(lb)")
-        let pods = try Switchboard.run(["top", "--server", "http://127.201.10.254:16443", "--once", "--view", "pods", "-o", "json"])
+        let pods = try Switchboard.run(["top", "--server", "http://127.8.10.254:16443", "--once", "--view", "pods", "-o", "json"])
         #expect(pods.status == 0)
-        #expect(pods.stdout.contains(#""ip" : "127.200."#), "\(pods.stdout.prefix(400))")
+        #expect(pods.stdout.contains(#""ip" : "127.7."#), "\(pods.stdout.prefix(400))")
     }
 
     @Test func aWrongTokenIsAClearMessageAndAFailure() async throws {
