@@ -155,7 +155,7 @@ enum YAMLEmitter {
 
     static func scalar(_ v: JSONTree) -> String? {
         switch v {
-        case .string(let s): quoted(s)
+        case .string(let s): isPlain(s) ? s : quoted(s)
         case .bool(let b): b ? "true" : "false"
         case .int(let i): String(i)
         case .double(let d): String(d)
@@ -164,6 +164,14 @@ enum YAMLEmitter {
         case .array(let a) where a.isEmpty: "[]"
         default: nil
         }
+    }
+
+    /// A string YAML reads back as the same string without quotes: starts with a letter, only
+    /// letters, digits and `-_./`, and not a YAML 1.1 boolean or null.
+    static func isPlain(_ s: String) -> Bool {
+        let reserved: Set<String> = ["true", "false", "yes", "no", "on", "off", "null", "y", "n"]
+        return !s.isEmpty && s.first!.isASCII && s.first!.isLetter && !reserved.contains(s.lowercased())
+            && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./".contains($0)) }
     }
 
     static func key(_ k: String) -> String {

@@ -157,6 +157,22 @@ struct DashboardEditTmuxTests {
         _ = try t.waitFor("read-only session: actions are off")
         #expect(!t.screen().contains("Edit selector"))
         #expect(!FileManager.default.fileExists(atPath: dir.path), "nothing saved")
+        // :w exports the cluster (it changes nothing, so read-only sessions may): check and kubectl read it.
+        let export = FileManager.default.temporaryDirectory.appendingPathComponent("sb-export-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: export) }
+        t.send(":")
+        t.sendLiteral("w \(export.path)")
+        t.send("Enter")
+        _ = try t.waitFor("objects to \(export.path)")
+        let text = try String(contentsOf: export, encoding: .utf8)
+        #expect(text.contains("kind: Deployment") && text.contains("name: kubia\n"), "\(text)")
+        let check = try SwitchboardBinary.run(["check", export.path])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        let kubectl = try Self.kubectl(["--server", "http://127.\(Self.block + 1).200.254:6443", "apply",
+                                        "--dry-run=client", "--validate=false", "-f", export.path])
+        #expect(kubectl.status == 0, "\(kubectl.output)")
+        #expect(kubectl.output.contains("service/kubia") && kubectl.output.contains("deployment.apps/kubia"),
+                "\(kubectl.output)")
         t.send("q")
         _ = try t.waitFor("EXITED 0")
     }
@@ -166,6 +182,26 @@ struct DashboardEditTmuxTests {
 /// (killing the tmux server does not always end it).
 nonisolated(unsafe) private var children: [String: Int32] = [:]
 private let childrenLock = NSLock()
+
+extension DashboardEditTmuxTests {
+    /// The real kubectl with no kubeconfig, in a private HOME.
+    static func kubectl(_ args: [String]) throws -> (status: Int32, output: String) {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("sb-kubectl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
+        p.arguments = ["--cache-dir", home.path] + args
+        p.environment = ["HOME": home.path, "PATH": "/usr/bin:/bin", "KUBECONFIG": home.appendingPathComponent("none").path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
 
 extension Tmux {
     func rememberChild() {

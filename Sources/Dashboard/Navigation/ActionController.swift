@@ -35,7 +35,10 @@ public struct ActionController: Sendable, Hashable {
     /// and the footer message (nil clears it).
     public mutating func press(_ key: KeyPress, screen: Screen, selectedKey: String?,
                                cluster: ClusterView) -> (actions: [DashboardAction], message: String?)? {
-        if let prompt { return answer(prompt, key: key, cluster: cluster) }
+        if let prompt {
+            if key == .resize { return ([], nil) }  // a resize never answers a prompt
+            return answer(prompt, key: key, cluster: cluster)
+        }
         guard let verb = ActionKey.action(for: key) else { return nil }
         if readOnly { return ([], Self.readOnlyMessage) }
         return start(verb, screen: screen, selectedKey: selectedKey, cluster: cluster)
