@@ -141,6 +141,18 @@ struct DashboardEditTmuxTests {
         _ = try Self.hostname(ip, becomes: "hello-")
         again.send("q")
         _ = try again.waitFor("EXITED 0")
+        again.killAll()
+
+        // --fresh starts from the manifests again.
+        let fresh = try Tmux(width: 160, height: 40, command: command + ["--fresh"])
+        defer { fresh.killAll() }
+        let manifests = try fresh.waitFor { $0.contains("Services [") && $0.contains(" kubia ") }
+        fresh.rememberChild()
+        #expect(!manifests.contains("restored the edited cluster"))
+        let freshRow = try #require(manifests.split(separator: "\n").first { $0.contains(" kubia ") && $0.contains("ClusterIP") })
+        #expect(freshRow.contains("app=kubia") && !freshRow.contains("app=hello"), "\(freshRow)")
+        fresh.send("q")
+        _ = try fresh.waitFor("EXITED 0")
     }
 
     @Test func readOnlyRefusesEveryActionAndSaysSoInTheHeader() throws {
@@ -184,6 +196,33 @@ nonisolated(unsafe) private var children: [String: Int32] = [:]
 private let childrenLock = NSLock()
 
 extension DashboardEditTmuxTests {
+    @Test func writeBackEditsTheSourceManifestKeepingItsComments() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sb-wb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = Repository.root.appendingPathComponent("demo-data/kubia.yaml")
+        let copy = dir.appendingPathComponent("kubia.yaml")
+        try FileManager.default.copyItem(at: source, to: copy)
+        let original = try String(contentsOf: copy, encoding: .utf8)
+        let t = try Tmux(width: 140, height: 36, command: ["up", copy.path, "--write-back"]
+                         + Self.flags(state: dir.appendingPathComponent("unused"), block: Self.block + 1).dropLast(2))
+        defer { t.killAll() }
+        _ = try t.waitFor { $0.contains("Services [") && $0.contains(" kubia ") }
+        t.rememberChild()
+        try Self.selectKubia(t)
+        t.send("e", "End")
+        t.sendLiteral(",tier=web")
+        t.send("Enter")
+        _ = try t.waitFor("set selector of service default/kubia to app=kubia,tier=web; written to \(copy.path)")
+        let edited = try String(contentsOf: copy, encoding: .utf8)
+        #expect(edited == original.replacingOccurrences(of: "  selector:\n    app: kubia\n  sessionAffinity",
+                                                         with: "  selector:\n    app: kubia\n    tier: web\n  sessionAffinity"),
+                "only the selector changed; comments and order kept:\n\(edited)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("unused").path))
+        t.send("q")
+        _ = try t.waitFor("EXITED 0")
+    }
+
     /// The real kubectl with no kubeconfig, in a private HOME.
     static func kubectl(_ args: [String]) throws -> (status: Int32, output: String) {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("sb-kubectl-\(UUID().uuidString)")

@@ -164,7 +164,7 @@ public struct ActionController: Sendable, Hashable {
 
     private mutating func send(_ action: ClusterAction, inverse: ClusterAction?) -> ([DashboardAction], String?) {
         if let inverse { inFlight[action] = inverse }
-        return ([.perform(action)], action.summary + " …")
+        return ([.perform(action)], action.summary + " ...")
     }
 
     private func service(screen: Screen, selectedKey: String?, cluster: ClusterView) -> ServiceSummary? {

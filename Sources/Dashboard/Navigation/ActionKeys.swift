@@ -28,7 +28,7 @@ public enum ActionKey: String, CaseIterable, Sendable, Hashable {
         switch self {
         case .editSelector: "services: edit the selector in place (live parse, preview of endpoints; Enter applies)"
         case .editLabels: "pods: edit the pod's labels the same way"
-        case .undo: "undo the last applied change (the previous selector, labels, replicas, …)"
+        case .undo: "undo the last applied change (previous selector, labels, replicas and so on)"
         case .scaleUp: "pods: scale the pod's Deployment up by one (confirm)"
         case .scaleDown: "pods: scale the pod's Deployment down by one (confirm)"
         case .scaleTo: "pods: scale the pod's Deployment to a number you type (confirm)"

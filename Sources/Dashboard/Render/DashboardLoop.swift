@@ -50,7 +50,7 @@ public struct DashboardLoop: Sendable {
                                                       options: options)
         if case .command(let text) = state.mode, key == .enter, let path = ExportCommand.path(text) {
             state.mode = .normal
-            state.message = path.isEmpty ? "usage: :w FILE (.yaml or .json)" : "exporting to \(path) …"
+            state.message = path.isEmpty ? "usage: :w FILE (.yaml or .json)" : "exporting to \(path) ..."
             return path.isEmpty ? [] : [.exportManifests(path)]
         }
         if self.actions.prompt != nil || (state.mode == .normal && options.bindings.intent(for: key) == nil),
