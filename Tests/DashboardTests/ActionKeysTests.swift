@@ -133,6 +133,23 @@ import Testing
         }
     }
 
+    @Test func footerHintsTheActionKeysAndASCIIFramesStayASCII() {
+        var loop = Self.loop()
+        let footer = loop.frame(width: 200, height: 30).text.split(separator: "\n").last ?? ""
+        #expect(footer.contains("e edit") && footer.contains("u undo"), "\(footer)")
+        var config = DashboardConfig()
+        config.ascii = true
+        var ascii = DashboardLoop(config: config, glyphs: .ascii)
+        ascii.receive(EditorFixture.snapshot)
+        _ = Self.press(&ascii, [.char("j"), .char("e"), .ctrl("u")] + Self.type("app in ("))
+        #expect(ascii.frame(width: 100, height: 24).cells.allSatisfy { $0.character.isASCII || $0.isContinuation })
+        _ = Self.press(&ascii, [.ctrl("u")] + Self.type("app=hello"))
+        #expect(ascii.frame(width: 100, height: 24).cells.allSatisfy { $0.character.isASCII || $0.isContinuation })
+        _ = Self.press(&loop, [.char(":")] + Self.type("pods") + [.enter])
+        let pods = loop.frame(width: 200, height: 30).text.split(separator: "\n").last ?? ""
+        #expect(pods.contains("K kill") && pods.contains("+/- scale"), "\(pods)")
+    }
+
     @Test func readOnlyRemovesEveryAction() {
         var loop = Self.loop(readOnly: true)
         #expect(loop.frame(width: 120, height: 30).text.split(separator: "\n").first?.contains("READ-ONLY") == true)
@@ -141,8 +158,11 @@ import Testing
             #expect(loop.actions.prompt == nil)
         }
         #expect(loop.state.message == ActionController.readOnlyMessage)
+        loop.receive(.outcome(.deletePod(Self.kubia), .refused("x")))
+        _ = Self.press(&loop, [.char("j")])
+        #expect(!(loop.frame(width: 200, height: 30).text.split(separator: "\n").last ?? "").contains("e edit"))
         // Navigation still works.
         _ = Self.press(&loop, [.char("j")])
-        #expect(loop.state.current.cursor == 1)
+        #expect(loop.state.current.cursor == 2)
     }
 }

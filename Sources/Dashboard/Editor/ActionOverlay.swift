@@ -16,6 +16,27 @@ public enum ActionOverlay {
         }
     }
 
+    /// The action keys of the current pane, appended to the footer's key hints when they fit
+    /// (so the verbs are discoverable without `?`). Nothing in `--read-only`.
+    public static func drawHints(_ canvas: inout Canvas, pane: PaneKind, readOnly: Bool) {
+        guard !readOnly else { return }
+        let hints: [(String, String)] = switch pane {
+        case .services: [("e", "edit"), ("a", "affinity"), ("x", "policy"), ("u", "undo")]
+        case .pods: [("l", "labels"), ("K", "kill"), ("r", "ready"), ("+/-", "scale"), ("u", "undo")]
+        case .nodes: [("c", "cordon"), ("F", "fail"), ("u", "undo")]
+        default: []
+        }
+        let y = canvas.height - 1
+        let line = canvas.line(y)
+        var x = (line.lastIndex { $0 != " " }).map { line.distance(from: line.startIndex, to: $0) + 3 } ?? 0
+        for (key, label) in hints {
+            let text = " \(label)  "
+            guard x + key.count + text.count <= canvas.width else { break }
+            x += canvas.put(key, x: x, y: y, role: .key)
+            x += canvas.put(text, x: x, y: y, role: .dim)
+        }
+    }
+
     private static func footer(_ canvas: inout Canvas, y: Int, text: String) {
         canvas.fill(" ", x: 0, y: y, count: canvas.width, role: .prompt)
         canvas.put(text, x: 0, y: y, role: .prompt)

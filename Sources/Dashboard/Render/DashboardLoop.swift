@@ -95,6 +95,9 @@ public struct DashboardLoop: Sendable {
         var canvas = FrameRenderer.render(model: model, state: state, width: width, height: height, options: options)
         if let prompt = actions.prompt, width >= FrameRenderer.minimumWidth, height >= FrameRenderer.minimumHeight {
             ActionOverlay.draw(&canvas, prompt: prompt, cluster: model.cluster, options: options)
+        } else if state.mode == .normal, state.message == nil, width >= FrameRenderer.minimumWidth,
+                  height >= FrameRenderer.minimumHeight {
+            ActionOverlay.drawHints(&canvas, pane: state.current.pane, readOnly: options.readOnly)
         }
         return canvas
     }
