@@ -11,11 +11,13 @@ public final class PersistingActions: ClusterActions, @unchecked Sendable {
     public let engine: LiveEngine
     public let state: StateDirectory?
     public let writeBack: ManifestWriteBack?
+    let addressPlan: String
     public let sources: [String]
     private let lock = NSLock()
 
     public init(engine: LiveEngine, state: StateDirectory?, writeBack: ManifestWriteBack? = nil, sources: [String]) {
         self.engine = engine
+        addressPlan = engine.cluster.config.addresses.planDescription
         self.state = state
         self.writeBack = writeBack
         self.sources = sources
@@ -36,7 +38,7 @@ public final class PersistingActions: ClusterActions, @unchecked Sendable {
             message += "; " + writeBack.apply(action, store: engine.cluster.store)
         } else if let state {
             do {
-                try state.save(StateDirectory.capture(engine.cluster.store, sources: sources))
+                try state.save(StateDirectory.capture(engine.cluster.store, sources: sources, addressPlan: addressPlan))
                 message += " (saved)"
             } catch {
                 message += " — NOT saved: \(error)"
@@ -55,6 +57,13 @@ public final class PersistingActions: ClusterActions, @unchecked Sendable {
 
     private func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { c in Thread.detachNewThread { c.resume(returning: body()) } }
+    }
+}
+
+extension AddressPlan {
+    /// The blocks that decide which cluster IPs and node addresses are valid, as one line.
+    public var planDescription: String {
+        "service \(serviceCIDR) pod \(podCIDR) node \(nodeCIDR) lb \(loadBalancerPool) dns \(clusterDNS)"
     }
 }
 

@@ -18,8 +18,9 @@ public struct StateDirectory: Sendable {
 
     /// `$XDG_STATE_HOME/switchboard/<name>` (or `~/.local/state/switchboard/<name>`), the name
     /// derived from the manifest paths: the last path component plus a hash of the absolute
-    /// paths, so the same manifests find their state again and different ones never share it.
-    public static func defaultURL(for paths: [String],
+    /// paths (and of `plan`, the address plan, when given: the saved cluster IPs belong to it),
+    /// so the same manifests find their state again and different ones never share it.
+    public static func defaultURL(for paths: [String], plan: String = "",
                                   environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         let base: URL
         if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
@@ -28,16 +29,16 @@ public struct StateDirectory: Sendable {
             let home = environment["HOME"] ?? NSHomeDirectory()
             base = URL(fileURLWithPath: home).appendingPathComponent(".local/state")
         }
-        return base.appendingPathComponent("switchboard").appendingPathComponent(name(for: paths))
+        return base.appendingPathComponent("switchboard").appendingPathComponent(name(for: paths, plan: plan))
     }
 
-    static func name(for paths: [String]) -> String {
+    static func name(for paths: [String], plan: String = "") -> String {
         let cwd = FileManager.default.currentDirectoryPath
         let absolute = paths.map { p in
             URL(fileURLWithPath: p.hasPrefix("/") ? p : cwd + "/" + p).standardizedFileURL.path
         }.sorted()
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: stable across runs, unlike Hasher
-        for byte in absolute.joined(separator: "\n").utf8 {
+        for byte in (absolute.joined(separator: "\n") + (plan.isEmpty ? "" : "\n" + plan)).utf8 {
             hash ^= UInt64(byte)
             hash &*= 0x100_0000_01b3
         }
@@ -52,6 +53,8 @@ public struct StateDirectory: Sendable {
         public var nodes: [SavedNode]
         public var savedAt: String
         public var sources: [String]
+        /// The address plan the cluster IPs were allocated from (nil in files without it).
+        public var addressPlan: String?
     }
 
     public struct SavedNode: Codable, Sendable, Hashable {
@@ -65,15 +68,17 @@ public struct StateDirectory: Sendable {
         var savedAt: String
         var sources: [String]
         var nodes: [SavedNode]
+        var addressPlan: String?
     }
 
     /// The current cluster, ready to save.
-    public static func capture(_ store: ObjectStore, sources: [String]) -> Saved {
+    public static func capture(_ store: ObjectStore, sources: [String], addressPlan: String? = nil) -> Saved {
         let nodes = store.list(Node.self).map {
             SavedNode(name: $0.name, unschedulable: $0.spec?.unschedulable ?? false, ready: $0.isReady)
         }.sorted { $0.name < $1.name }
         return Saved(objects: ClusterExport.objects(in: store, keepAllocations: true), nodes: nodes,
-                     savedAt: Timestamp.rfc3339(Date().timeIntervalSince1970), sources: sources)
+                     savedAt: Timestamp.rfc3339(Date().timeIntervalSince1970), sources: sources,
+                     addressPlan: addressPlan)
     }
 
     /// Writes the state atomically and durably. The file is a `kind: List` whose extra top-level
@@ -85,7 +90,7 @@ public struct StateDirectory: Sendable {
             throw StateError("could not encode the cluster")
         }
         let envelope = Envelope(version: Self.formatVersion, savedAt: saved.savedAt, sources: saved.sources,
-                                nodes: saved.nodes)
+                                nodes: saved.nodes, addressPlan: saved.addressPlan)
         top["switchboardState"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(envelope))
         let data = try JSONSerialization.data(withJSONObject: top, options: [.prettyPrinted, .sortedKeys])
         try Self.writeAtomically(data, to: file)
@@ -108,7 +113,21 @@ public struct StateDirectory: Sendable {
             throw StateError("\(file.path): \(problem)")
         }
         return Saved(objects: result.documents.map(\.object), nodes: envelope.nodes, savedAt: envelope.savedAt,
-                     sources: envelope.sources)
+                     sources: envelope.sources, addressPlan: envelope.addressPlan)
+    }
+
+    /// The saved objects for a cluster on `plan`: when the file was saved on another address
+    /// plan its cluster IPs and health-check ports would be refused, so they are left to allocate.
+    public func objects(_ saved: Saved, forPlan plan: String) -> (objects: [APIObject], reallocated: Bool) {
+        guard let old = saved.addressPlan, old != plan else { return (saved.objects, false) }
+        let objects = saved.objects.map { o -> APIObject in
+            guard case .service(var s) = o, s.spec.clusterIP != "None" else { return o }
+            s.spec.clusterIP = nil
+            s.spec.clusterIPs = nil
+            s.spec.healthCheckNodePort = nil
+            return .service(s)
+        }
+        return (objects, true)
     }
 
     /// temp file in the same directory → write → fsync → rename → fsync the directory.

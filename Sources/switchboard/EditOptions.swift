@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterModel
+import ControlPlane
 import Dashboard
 import Engine
 import Foundation
@@ -23,10 +24,10 @@ struct EditOptions: ParsableArguments {
         if readOnly && writeBack { throw ValidationError("--read-only and --write-back exclude each other") }
     }
 
-    func stateDirectory(for paths: [String]) -> StateDirectory? {
+    func stateDirectory(for paths: [String], plan: AddressPlan) -> StateDirectory? {
         if writeBack { return nil }
         if let stateDir { return StateDirectory(url: URL(fileURLWithPath: (stateDir as NSString).expandingTildeInPath)) }
-        return StateDirectory(url: StateDirectory.defaultURL(for: paths))
+        return StateDirectory(url: StateDirectory.defaultURL(for: paths, plan: plan.planDescription))
     }
 
     /// The saved cluster to start from, if any (nil with --fresh or --write-back). A state file

@@ -113,10 +113,11 @@ struct Up: AsyncParsableCommand {
         proxyConfig.privilegedPortRemap = privilegedPortOffset
         var dnsConfig = ClusterDNSConfig(addresses: config.addresses)
         if noDNSForward { dnsConfig.forwarding = .refuse } else if !dnsUpstreams.isEmpty { dnsConfig.forwarding = .upstreams(dnsUpstreams) }
-        let state = edit.stateDirectory(for: paths)
+        let state = edit.stateDirectory(for: paths, plan: config.addresses)
         let restored = try edit.restore(from: state)
+        let saved = restored.flatMap { r in state?.objects(r, forPlan: config.addresses.planDescription) }
         let engine = try LiveEngine(config: config, proxyConfig: proxyConfig, dnsConfig: dnsConfig, eventLoops: eventLoops)
-        let errors = engine.cluster.apply(restored?.objects ?? set.objects)
+        let errors = engine.cluster.apply(saved?.objects ?? set.objects)
         if !errors.isEmpty {
             for (o, e) in errors { FileHandle.standardError.write(Data("\(o.displayName): \(e)\n".utf8)) }
             throw ExitCode(1)
@@ -124,7 +125,9 @@ struct Up: AsyncParsableCommand {
         var notice: String?
         if let restored, let state {
             engine.restore(nodes: restored.nodes)
-            notice = "restored the edited cluster from \(state.url.path) (saved \(restored.savedAt)); --fresh starts from the manifests"
+            notice = "restored the edited cluster from \(state.url.path) (saved \(restored.savedAt)"
+                + (saved?.reallocated == true ? "; cluster IPs re-allocated: the address plan changed" : "")
+                + "); --fresh starts from the manifests"
             FileHandle.standardError.write(Data("switchboard: \(notice!)\n".utf8))
         }
         do { try await engine.start() } catch {

@@ -133,6 +133,32 @@ import Testing
         }
     }
 
+    @Test func actionsStartFromWhatWasAppliedUntilTheSamplesCatchUp() {
+        var loop = Self.loop()
+        _ = Self.press(&loop, [.char(":")] + Self.type("pods") + [.enter, .char("j"), .char("j")])
+        #expect(Self.press(&loop, [.char("+"), .char("y")]) == [.perform(.scaleDeployment(Self.kubia, replicas: 3))])
+        loop.receive(.outcome(.scaleDeployment(Self.kubia, replicas: 3), .applied("scaled")))
+        // The sample still says 2 replicas: the next + goes to 4, not to 3 again.
+        #expect(Self.press(&loop, [.char("+"), .char("y")]) == [.perform(.scaleDeployment(Self.kubia, replicas: 4))])
+        loop.receive(.outcome(.scaleDeployment(Self.kubia, replicas: 4), .applied("scaled")))
+        // Undo goes back to 3, then to 2.
+        #expect(Self.press(&loop, [.char("u"), .char("y")]) == [.perform(.scaleDeployment(Self.kubia, replicas: 3))])
+        // Two newer samples (still 2: changed elsewhere, say): they are the truth again.
+        loop.receive(EditorFixture.snapshot)
+        loop.receive(EditorFixture.snapshot)
+        #expect(Self.press(&loop, [.char("+"), .char("y")]) == [.perform(.scaleDeployment(Self.kubia, replicas: 3))])
+        // The editor opens with the selector just applied, and undo returns to it.
+        var svc = Self.loop()
+        _ = Self.press(&svc, [.char("j"), .char("e"), .ctrl("u")] + Self.type("app=hello") + [.enter])
+        svc.receive(.outcome(.setServiceSelector(Self.kubia, selector: ["app": "hello"]), .applied("ok")))
+        _ = Self.press(&svc, [.char("e")])
+        guard case .editor(let e)? = svc.actions.prompt else { Issue.record("no editor"); return }
+        #expect(e.text == "app=hello")
+        _ = Self.press(&svc, [.ctrl("u")] + Self.type("app=zeta") + [.enter])
+        svc.receive(.outcome(.setServiceSelector(Self.kubia, selector: ["app": "zeta"]), .applied("ok")))
+        #expect(Self.press(&svc, [.char("u")]) == [.perform(.setServiceSelector(Self.kubia, selector: ["app": "hello"]))])
+    }
+
     @Test func footerHintsTheActionKeysAndASCIIFramesStayASCII() {
         var loop = Self.loop()
         let footer = loop.frame(width: 200, height: 30).text.split(separator: "\n").last ?? ""

@@ -116,12 +116,26 @@ struct EngineActionsTests {
         #expect(again.cluster.store.get(Node.self, name: "node-3")?.spec?.unschedulable == true)
         #expect(again.cluster.store.list(Service.self).filter { $0.name == "kubernetes" }.count == 1)
         try? await again.group.shutdownGracefully()
+        #expect(saved.addressPlan == config.addresses.planDescription)
+        #expect(state.objects(saved, forPlan: config.addresses.planDescription).reallocated == false)
+        // On another address plan the saved cluster IPs would be refused: they are re-allocated.
+        var other = ClusterConfig()
+        other.addresses = .compact(secondOctet: 250)
+        let moved = state.objects(saved, forPlan: other.addresses.planDescription)
+        #expect(moved.reallocated)
+        let elsewhere = try ClusterEngine(config: other)
+        #expect(elsewhere.apply(moved.objects).isEmpty)
+        #expect(elsewhere.store.get(Service.self, namespace: "default", name: "kubia")?.spec.clusterIP?.hasPrefix("127.250.") == true)
+        #expect(elsewhere.store.get(Service.self, namespace: "default", name: "kubia")?.spec.selector == ["app": "hello"])
     }
 
     @Test func defaultStateDirectoryIsNamedAfterTheManifests() {
         let a = StateDirectory.defaultURL(for: ["demo-data/"], environment: ["XDG_STATE_HOME": "/x/state", "HOME": "/h"])
         #expect(a.path.hasPrefix("/x/state/switchboard/demo-data-"))
         #expect(a == StateDirectory.defaultURL(for: ["./demo-data"], environment: ["XDG_STATE_HOME": "/x/state"]))
+        #expect(a != StateDirectory.defaultURL(for: ["demo-data/"], plan: "service 127.250.0.0/18",
+                                               environment: ["XDG_STATE_HOME": "/x/state"]),
+                "another address plan keeps its own state")
         let b = StateDirectory.defaultURL(for: ["other.yaml"], environment: ["HOME": "/h"])
         #expect(b.path.hasPrefix("/h/.local/state/switchboard/other-yaml-"))
         #expect(a.lastPathComponent != StateDirectory.defaultURL(for: ["demo-data", "x.yaml"], environment: [:]).lastPathComponent)

@@ -24,6 +24,8 @@ public struct ActionController: Sendable, Hashable {
     private var inFlight: [ClusterAction: ClusterAction] = [:]
     /// Undos sent and not yet answered (not pushed again when applied; back on the stack if refused).
     private var undoing: Set<ClusterAction> = []
+    /// Applied changes the samples may not show yet.
+    private var recent = RecentChanges()
 
     public static let maxUndo = 50
     public static let readOnlyMessage = "read-only session: actions are off (started with --read-only)"
@@ -33,8 +35,12 @@ public struct ActionController: Sendable, Hashable {
     /// Handles `key` when it is this controller's: while a prompt is open every key is, otherwise
     /// only action keys. Returns nil for keys that navigation should take, else the actions to run
     /// and the footer message (nil clears it).
-    public mutating func press(_ key: KeyPress, screen: Screen, selectedKey: String?,
-                               cluster: ClusterView) -> (actions: [DashboardAction], message: String?)? {
+    ///
+    /// - Parameter generation: the sample's number (`DashboardModel.generation`), to tell when
+    ///   the samples show what was applied.
+    public mutating func press(_ key: KeyPress, screen: Screen, selectedKey: String?, cluster: ClusterView,
+                               generation: Int = 0) -> (actions: [DashboardAction], message: String?)? {
+        recent.prune(generation: generation)
         if let prompt {
             if key == .resize { return ([], nil) }  // a resize never answers a prompt
             return answer(prompt, key: key, cluster: cluster)
@@ -46,7 +52,7 @@ public struct ActionController: Sendable, Hashable {
 
     /// Takes an action's outcome: an applied change becomes undoable (and its selector joins the
     /// history); a refused undo goes back on the stack.
-    public mutating func receive(_ feedback: DashboardFeedback) {
+    public mutating func receive(_ feedback: DashboardFeedback, generation: Int = 0) {
         guard case let .outcome(action, outcome) = feedback else { return }
         let inverse = inFlight.removeValue(forKey: action)
         let wasUndo = undoing.remove(action) != nil
@@ -54,6 +60,7 @@ public struct ActionController: Sendable, Hashable {
             if wasUndo { undoStack.append(action) }
             return
         }
+        recent.applied(action, generation: generation)
         if !wasUndo, let inverse {
             undoStack.append(inverse)
             if undoStack.count > Self.maxUndo { undoStack.removeFirst(undoStack.count - Self.maxUndo) }
@@ -95,21 +102,22 @@ public struct ActionController: Sendable, Hashable {
             switch verb {
             case .editSelector:
                 guard svc.type != "ExternalName" else { return ([], "an ExternalName service has no selector") }
-                let current: [String: String]
+                var current: [String: String]
                 switch EqualitySelector.parse(svc.selector ?? "") {
                 case .success(let map): current = map
                 case .failure(let e): return ([], "cannot edit the selector: \(e.message)")
                 }
+                current = recent.selector(ref) ?? current
                 let text = EqualitySelector.format(current)
                 prompt = .editor(SelectorEditor(target: .serviceSelector(ref), original: current,
                                                 history: selectorHistory.filter { $0 != text }))
                 return ([], nil)
             case .sessionAffinity:
-                let clientIP = svc.sessionAffinity != "ClientIP"
+                let clientIP = !(recent.flag(.affinity(ref)) ?? (svc.sessionAffinity == "ClientIP"))
                 return request(.setSessionAffinity(ref, clientIP: clientIP),
                                inverse: .setSessionAffinity(ref, clientIP: !clientIP))
             default:
-                let local = svc.externalTrafficPolicy != "Local"
+                let local = !(recent.flag(.policy(ref)) ?? (svc.externalTrafficPolicy == "Local"))
                 return request(.setExternalTrafficPolicy(ref, local: local),
                                inverse: .setExternalTrafficPolicy(ref, local: !local))
             }
@@ -120,17 +128,20 @@ public struct ActionController: Sendable, Hashable {
             let ref = ObjectRef(namespace: pod.namespace, name: pod.name)
             switch verb {
             case .editLabels:
-                let text = EqualitySelector.format(pod.labels)
-                prompt = .editor(SelectorEditor(target: .podLabels(ref), original: pod.labels,
+                let labels = recent.labels(ref) ?? pod.labels
+                let text = EqualitySelector.format(labels)
+                prompt = .editor(SelectorEditor(target: .podLabels(ref), original: labels,
                                                 history: labelHistory.filter { $0 != text }))
                 return ([], nil)
             case .killPod: return request(.deletePod(ref), inverse: nil)
             case .flipReady:
-                return request(.setPodReady(ref, ready: !pod.ready), inverse: .setPodReady(ref, ready: pod.ready))
+                let ready = recent.flag(.podReady(ref)) ?? pod.ready
+                return request(.setPodReady(ref, ready: !ready), inverse: .setPodReady(ref, ready: ready))
             default:
                 guard let owner = pod.owner else { return ([], "pod \(ref) has no Deployment to scale") }
                 let deployment = ObjectRef(namespace: pod.namespace, name: owner)
-                let current = cluster.deployments?.first { $0.namespace == pod.namespace && $0.name == owner }?.replicas
+                let current = recent.replicas(deployment)
+                    ?? cluster.deployments?.first { $0.namespace == pod.namespace && $0.name == owner }?.replicas
                 if verb == .scaleTo {
                     prompt = .scale(deployment, text: "")
                     return ([], nil)
@@ -145,10 +156,11 @@ public struct ActionController: Sendable, Hashable {
             guard screen.pane == .nodes, let name = selectedKey, let node = cluster.nodes.first(where: { $0.name == name })
             else { return ([], "\(verb.keys[0].spec) acts on a node: select one in :nodes") }
             if verb == .cordonNode {
-                return request(.cordonNode(name, cordoned: !node.unschedulable),
-                               inverse: .cordonNode(name, cordoned: node.unschedulable))
+                let cordoned = recent.flag(.cordoned(name)) ?? node.unschedulable
+                return request(.cordonNode(name, cordoned: !cordoned), inverse: .cordonNode(name, cordoned: cordoned))
             }
-            return request(.setNodeReady(name, ready: !node.ready), inverse: .setNodeReady(name, ready: node.ready))
+            let ready = recent.flag(.nodeReady(name)) ?? node.ready
+            return request(.setNodeReady(name, ready: !ready), inverse: .setNodeReady(name, ready: ready))
         }
     }
 
@@ -216,7 +228,8 @@ public struct ActionController: Sendable, Hashable {
             case .enter:
                 prompt = nil
                 guard let n = Int(text) else { return ([], "scale cancelled: no number typed") }
-                let current = cluster.deployments?.first { $0.namespace == ref.namespace && $0.name == ref.name }?.replicas
+                let current = recent.replicas(ref)
+                    ?? cluster.deployments?.first { $0.namespace == ref.namespace && $0.name == ref.name }?.replicas
                 return request(.scaleDeployment(ref, replicas: n),
                                inverse: current.map { .scaleDeployment(ref, replicas: $0) })
             case .escape, .ctrl("c"):

@@ -55,7 +55,7 @@ public struct DashboardLoop: Sendable {
         }
         if self.actions.prompt != nil || (state.mode == .normal && options.bindings.intent(for: key) == nil),
            let handled = self.actions.press(key, screen: state.current, selectedKey: context.selectedKey,
-                                            cluster: model.cluster) {
+                                            cluster: model.cluster, generation: model.generation) {
             state.message = handled.message
             return handled.actions
         }
@@ -79,7 +79,7 @@ public struct DashboardLoop: Sendable {
     /// Takes the result of an action the runner performed: its message goes to the footer (an
     /// applied change or the API server's refusal, verbatim), a log to the view that asked.
     public mutating func receive(_ feedback: DashboardFeedback) {
-        actions.receive(feedback)
+        actions.receive(feedback, generation: model.generation)
         switch feedback {
         case let .outcome(_, outcome):
             state.message = outcome.message
