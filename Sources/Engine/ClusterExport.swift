@@ -126,7 +126,7 @@ enum JSONTree: Decodable {
 }
 
 /// Encodes an existential KubeObject through its own Codable conformance.
-private struct AnyKubeObject: Encodable {
+struct AnyKubeObject: Encodable {
     let base: any KubeObject
     func encode(to encoder: Encoder) throws { try base.encode(to: encoder) }
 }

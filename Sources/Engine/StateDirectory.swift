@@ -85,34 +85,41 @@ public struct StateDirectory: Sendable {
     /// field `switchboardState` carries the rest, so it is also a manifest `check` can read.
     public func save(_ saved: Saved) throws {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        let list = try ClusterExport.listJSON(saved.objects)
-        guard var top = try JSONSerialization.jsonObject(with: list) as? [String: Any] else {
-            throw StateError("could not encode the cluster")
+        struct File: Encodable {
+            var apiVersion = "v1"
+            var kind = "List"
+            var items: [AnyKubeObject]
+            var switchboardState: Envelope
         }
         let envelope = Envelope(version: Self.formatVersion, savedAt: saved.savedAt, sources: saved.sources,
                                 nodes: saved.nodes, addressPlan: saved.addressPlan)
-        top["switchboardState"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(envelope))
-        let data = try JSONSerialization.data(withJSONObject: top, options: [.prettyPrinted, .sortedKeys])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let data = try encoder.encode(File(items: saved.objects.map { AnyKubeObject(base: $0.base) },
+                                           switchboardState: envelope))
         try Self.writeAtomically(data, to: file)
     }
 
-    /// nil when there is no saved state; throws when there is one that cannot be read.
+    /// nil when there is no saved state; throws when there is one that cannot be read. Decoded
+    /// with the objects' own Codable (what `save` wrote), linear in the file's size; the Registry
+    /// validates each object again when it is applied.
     public func load() throws -> Saved? {
         guard FileManager.default.fileExists(atPath: file.path) else { return nil }
-        let data = try Data(contentsOf: file)
-        guard var top = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let state = top.removeValue(forKey: "switchboardState") else {
-            throw StateError("\(file.path) is not a Switchboard state file")
+        struct File: Decodable {
+            var items: [SavedItem]
+            var switchboardState: Envelope?
         }
-        let envelope = try JSONDecoder().decode(Envelope.self, from: JSONSerialization.data(withJSONObject: state))
+        let decoded: File
+        do { decoded = try JSONDecoder().decode(File.self, from: Data(contentsOf: file)) } catch {
+            throw StateError("\(file.path) is not a Switchboard state file: \(error)")
+        }
+        guard let envelope = decoded.switchboardState else {
+            throw StateError("\(file.path) is not a Switchboard state file (no switchboardState)")
+        }
         guard envelope.version == Self.formatVersion else {
             throw StateError("\(file.path) has format version \(envelope.version), this build reads \(Self.formatVersion)")
         }
-        let result = ManifestDecoder.decode(try JSONSerialization.data(withJSONObject: top), file: file.path)
-        if let problem = result.issues.first(where: { !$0.isWarning }) {
-            throw StateError("\(file.path): \(problem)")
-        }
-        return Saved(objects: result.documents.map(\.object), nodes: envelope.nodes, savedAt: envelope.savedAt,
+        return Saved(objects: decoded.items.map(\.object), nodes: envelope.nodes, savedAt: envelope.savedAt,
                      sources: envelope.sources, addressPlan: envelope.addressPlan)
     }
 
@@ -164,6 +171,21 @@ public struct StateDirectory: Sendable {
             _ = fsync(dfd)
             close(dfd)
         }
+    }
+}
+
+/// One item of the saved List, decoded as the Swift type its `kind` names.
+private struct SavedItem: Decodable {
+    let object: APIObject
+
+    private enum Keys: String, CodingKey { case kind }
+
+    init(from decoder: Decoder) throws {
+        let kind = try decoder.container(keyedBy: Keys.self).decode(String.self, forKey: .kind)
+        guard let resource = ResourceKind.allCases.first(where: { $0.kind == kind }) else {
+            throw StateError("unknown kind \(kind) in the saved cluster")
+        }
+        object = APIObject(try APIObject.swiftType(for: resource).init(from: decoder))
     }
 }
 
