@@ -13,7 +13,8 @@ extension ClusterView {
     ///   - maxEvents: newest events kept (the pane is a tail, not an archive).
     public static func build(services: [Service], endpointSlices: [EndpointSlice], pods: [Pod], nodes: [Node],
                              ingresses: [Ingress] = [], events: [Event] = [], clusterDomain: String = "cluster.local",
-                             environment: (Service) -> [String] = { _ in [] }, maxEvents: Int = 500) -> ClusterView {
+                             environment: (Service) -> [String] = { _ in [] }, maxEvents: Int = 500,
+                             deployments: [Deployment] = []) -> ClusterView {
         var slicesByService: [String: [EndpointSlice]] = [:]
         for slice in endpointSlices {
             guard let svc = slice.labels[EndpointSliceLabel.serviceName] else { continue }
@@ -31,8 +32,12 @@ extension ClusterView {
         let routes = ingresses.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }.flatMap(routes(of:))
         let eventRows = events.sorted { ($0.lastTimestamp ?? "", $0.name) < ($1.lastTimestamp ?? "", $1.name) }
             .suffix(maxEvents).map(summary(of:))
-        return ClusterView(services: serviceRows, pods: podRows, nodes: nodeRows, ingressRoutes: routes,
-                           events: Array(eventRows), clusterDomain: clusterDomain)
+        var view = ClusterView(services: serviceRows, pods: podRows, nodes: nodeRows, ingressRoutes: routes,
+                               events: Array(eventRows), clusterDomain: clusterDomain)
+        view.deployments = deployments.map {
+            DeploymentSummary(namespace: $0.namespace, name: $0.name, replicas: $0.spec.replicas ?? 1)
+        }.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+        return view
     }
 
     static func summary(of service: Service, slices: [EndpointSlice], clusterDomain: String,
@@ -64,7 +69,7 @@ extension ClusterView {
         let selector = service.spec.selector.map { sel in
             sel.keys.sorted().map { "\($0)=\(sel[$0]!)" }.joined(separator: ",")
         }
-        return ServiceSummary(
+        var row = ServiceSummary(
             namespace: service.namespace, name: service.name, type: service.type,
             clusterIP: service.isExternalName ? nil : (service.spec.clusterIP.flatMap { $0.isEmpty ? nil : $0 }),
             externalIPs: service.spec.externalIPs ?? [],
@@ -75,6 +80,10 @@ extension ClusterView {
                 ? (service.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) : nil,
             endpoints: endpoints, dnsNames: dnsNames(of: service, clusterDomain: clusterDomain),
             environmentVariables: environment, labels: service.labels)
+        if service.type == "NodePort" || service.type == "LoadBalancer" {
+            row.externalTrafficPolicy = service.spec.externalTrafficPolicy ?? "Cluster"
+        }
+        return row
     }
 
     static func targetText(_ target: IntOrString) -> String {
@@ -98,10 +107,12 @@ extension ClusterView {
     }
 
     static func summary(of pod: Pod) -> PodSummary {
-        PodSummary(namespace: pod.namespace, name: pod.name, nodeName: pod.spec.nodeName, ip: pod.ips.first,
-                   phase: pod.status?.phase ?? "Pending", ready: pod.isReady, terminating: pod.isTerminating,
-                   restarts: pod.status?.containerStatuses?.reduce(0) { $0 + $1.restartCount } ?? 0,
-                   labels: pod.labels)
+        var row = PodSummary(namespace: pod.namespace, name: pod.name, nodeName: pod.spec.nodeName, ip: pod.ips.first,
+                             phase: pod.status?.phase ?? "Pending", ready: pod.isReady, terminating: pod.isTerminating,
+                             restarts: pod.status?.containerStatuses?.reduce(0) { $0 + $1.restartCount } ?? 0,
+                             labels: pod.labels)
+        row.owner = pod.metadata.ownerReferences?.first { $0.kind == "Deployment" && $0.controller == true }?.name
+        return row
     }
 
     static func routes(of ingress: Ingress) -> [IngressRouteSummary] {

@@ -83,6 +83,15 @@ public protocol ClusterActions: Sendable {
     func perform(_ action: ClusterAction) async -> ActionOutcome
     /// The last `tailLines` lines a pod's container logged (built-in pods log their requests).
     func podLog(_ pod: ObjectRef, tailLines: Int) async -> Result<[String], ActionRefusal>
+    /// `:w FILE`: writes the current cluster as manifests (`switchboard check` and `kubectl apply`
+    /// read them). Not a change to the cluster, so read-only sessions may export.
+    func exportManifests(to path: String) async -> ActionOutcome
+}
+
+extension ClusterActions {
+    public func exportManifests(to path: String) async -> ActionOutcome {
+        .refused("this session cannot export manifests")
+    }
 }
 
 /// Why a source could not answer or act.

@@ -14,6 +14,9 @@ public struct ClusterView: Sendable, Codable, Hashable {
     public var events: [EventSummary]
     /// The DNS zone (`cluster.local`) the names in `ServiceSummary.dnsNames` end in.
     public var clusterDomain: String
+    /// Deployments with their desired replicas, for scaling from the dashboard (nil in
+    /// recordings made before it existed).
+    public var deployments: [DeploymentSummary]?
 
     public init(services: [ServiceSummary] = [], pods: [PodSummary] = [], nodes: [NodeSummary] = [],
                 ingressRoutes: [IngressRouteSummary] = [], events: [EventSummary] = [],
@@ -51,6 +54,8 @@ public struct ServiceSummary: Sendable, Codable, Hashable {
     /// The variables this service gives pods started after it (`KUBIA_SERVICE_HOST`, …).
     public var environmentVariables: [String]
     public var labels: [String: String]
+    /// `Cluster` or `Local` for NodePort and LoadBalancer services, nil otherwise.
+    public var externalTrafficPolicy: String?
 
     public init(namespace: String, name: String, type: String, clusterIP: String?, externalIPs: [String] = [],
                 loadBalancerIPs: [String] = [], externalName: String? = nil, ports: [ServicePortSummary],
@@ -124,6 +129,21 @@ public struct EndpointSummary: Sendable, Codable, Hashable {
     public var endpoint: String { "\(ip):\(port)" }
 }
 
+/// A Deployment's name and desired replica count: what `+`, `-` and `s` change.
+public struct DeploymentSummary: Sendable, Codable, Hashable {
+    public var namespace: String
+    public var name: String
+    public var replicas: Int
+
+    public init(namespace: String, name: String, replicas: Int) {
+        self.namespace = namespace
+        self.name = name
+        self.replicas = replicas
+    }
+
+    public var id: String { "\(namespace)/\(name)" }
+}
+
 public struct PodSummary: Sendable, Codable, Hashable {
     public var namespace: String
     public var name: String
@@ -136,6 +156,8 @@ public struct PodSummary: Sendable, Codable, Hashable {
     public var terminating: Bool
     public var restarts: Int
     public var labels: [String: String]
+    /// The Deployment that controls the pod (its name, same namespace), for scaling from a pod row.
+    public var owner: String?
 
     public init(namespace: String, name: String, nodeName: String?, ip: String?, phase: String, ready: Bool,
                 terminating: Bool = false, restarts: Int = 0, labels: [String: String] = [:]) {

@@ -114,5 +114,7 @@ func dispatch(_ action: DashboardAction, to actions: any ClusterActions, replyTo
         Task { mailbox.put(.outcome(change, await actions.perform(change))) }
     case let .fetchPodLog(pod, tailLines):
         Task { mailbox.put(.podLog(pod, await actions.podLog(pod, tailLines: tailLines))) }
+    case let .exportManifests(path):
+        Task { mailbox.put(.exported(path, await actions.exportManifests(to: path))) }
     }
 }

@@ -17,7 +17,8 @@ struct DashboardSource: SnapshotSource {
             services: st.list(Service.self), endpointSlices: st.list(EndpointSlice.self), pods: st.list(Pod.self),
             nodes: st.list(Node.self), ingresses: st.list(Ingress.self), events: st.list(Event.self),
             clusterDomain: engine.cluster.config.addresses.clusterDomain,
-            environment: { ServiceEnvironment.variables(for: $0).map(\.name) })
+            environment: { ServiceEnvironment.variables(for: $0).map(\.name) },
+            deployments: st.list(Deployment.self))
         return s
     }
 }

@@ -73,6 +73,9 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Data-plane threads (default: one per core).")
     var eventLoops: Int?
 
+    @OptionGroup(title: "Editing from the dashboard")
+    var edit: EditOptions
+
     @Option(help: "Bind privileged ports (below net.ipv4.ip_unprivileged_port_start) at port + OFFSET instead of failing; shown wherever the address is.")
     var privilegedPortOffset: Int?
 
@@ -110,17 +113,33 @@ struct Up: AsyncParsableCommand {
         proxyConfig.privilegedPortRemap = privilegedPortOffset
         var dnsConfig = ClusterDNSConfig(addresses: config.addresses)
         if noDNSForward { dnsConfig.forwarding = .refuse } else if !dnsUpstreams.isEmpty { dnsConfig.forwarding = .upstreams(dnsUpstreams) }
+        let state = edit.stateDirectory(for: paths, plan: config.addresses)
+        let restored = try edit.restore(from: state)
+        let saved = restored.flatMap { r in state?.objects(r, forPlan: config.addresses.planDescription) }
         let engine = try LiveEngine(config: config, proxyConfig: proxyConfig, dnsConfig: dnsConfig, eventLoops: eventLoops)
         // File by file, each settled before the next, as successive `kubectl apply -f` runs: a
         // pod in an earlier file starts before the Services of later files exist, so it does
-        // not get their environment variables (demo-data/00-env-before.yaml shows this).
+        // not get their environment variables (demo-data/00-env-before.yaml shows this). A saved
+        // cluster (edits kept in the state directory) is restored in one batch.
         var errors: [(APIObject, StoreError)] = []
-        for file in set.files {
-            errors += engine.cluster.apply(set.documents.filter { $0.source.file == file }.map(\.object))
+        if let saved {
+            errors = engine.cluster.apply(saved.objects)
+        } else {
+            for file in set.files {
+                errors += engine.cluster.apply(set.documents.filter { $0.source.file == file }.map(\.object))
+            }
         }
         if !errors.isEmpty {
             for (o, e) in errors { FileHandle.standardError.write(Data("\(o.displayName): \(e)\n".utf8)) }
             throw ExitCode(1)
+        }
+        var notice: String?
+        if let restored, let state {
+            engine.restore(nodes: restored.nodes)
+            notice = "restored the edited cluster from \(state.url.path) (saved \(restored.savedAt)"
+                + (saved?.reallocated == true ? "; cluster IPs re-allocated: the address plan changed" : "")
+                + "); --fresh starts from the manifests"
+            FileHandle.standardError.write(Data("switchboard: \(notice!)\n".utf8))
         }
         do { try await engine.start() } catch {
             await engine.shutdown()
@@ -141,7 +160,10 @@ struct Up: AsyncParsableCommand {
         }
         if !headless {
             do {
-                try await runDashboard(source: source, interval: interval)
+                try await runDashboard(source: source,
+                                       actions: edit.actions(engine: engine, state: state, set: set, namespace: namespace,
+                                                             sources: paths),
+                                       interval: interval, config: edit.dashboardConfig(notice: notice))
                 await engine.shutdown()
                 return
             } catch let error as TerminalError {

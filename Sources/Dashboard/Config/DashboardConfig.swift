@@ -23,6 +23,8 @@ public struct DashboardConfig: Sendable {
     public var initialPane: PaneKind = .services
     /// Problems found while loading the file (shown once in the footer, never fatal).
     public var warnings: [String] = []
+    /// `up --read-only`: no action keys, READ-ONLY in the header.
+    public var readOnly = false
 
     public init() {}
 

@@ -10,10 +10,13 @@ public enum DashboardAction: Sendable, Hashable {
     case perform(ClusterAction)
     /// Fetch the tail of a pod's log; it comes back as `DashboardFeedback.podLog`.
     case fetchPodLog(ObjectRef, tailLines: Int)
+    /// `:w FILE`: export the cluster as manifests; the outcome comes back as `.exported`.
+    case exportManifests(String)
 }
 
 /// What the runner hands back to the loop once an asynchronous action has finished.
 public enum DashboardFeedback: Sendable, Hashable {
     case outcome(ClusterAction, ActionOutcome)
     case podLog(ObjectRef, Result<[String], ActionRefusal>)
+    case exported(String, ActionOutcome)
 }

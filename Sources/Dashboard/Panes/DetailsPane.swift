@@ -53,12 +53,14 @@ enum DetailsView {
 
 /// The `?` screen: every bound key with what it does, then what each pane is about.
 enum HelpView {
-    static func lines(_ bindings: KeyBindings) -> [(String, Role)] {
+    static func lines(_ bindings: KeyBindings, readOnly: Bool = false) -> [(String, Role)] {
         var out: [(String, Role)] = [("Keys (rebind in $XDG_CONFIG_HOME/switchboard/dashboard.json)", .title)]
         for intent in Intent.allCases {
             let keys = bindings.keys(for: intent).map(\.spec).joined(separator: " ")
             out.append(("  " + TextWidth.fit(keys.isEmpty ? "(unbound)" : keys, 22) + intent.summary, .normal))
         }
+        out.append(("", .normal))
+        for (i, line) in ActionKey.helpLines(readOnly: readOnly).enumerated() { out.append((line, i == 0 ? .title : .normal)) }
         out.append(("", .normal))
         out.append(("Panes (:command)", .title))
         for pane in PaneKind.allCases {

@@ -6,6 +6,8 @@ public struct DashboardLoop: Sendable {
     public private(set) var model: DashboardModel
     public private(set) var state: ViewState
     public var options: RenderOptions
+    /// The verbs (edit, scale, kill, …): prompts, undo and history.
+    public private(set) var actions: ActionController
     /// A sample that arrived while frozen, taken in when unfrozen.
     private var held: Snapshot?
     private var heldModel: DashboardModel?
@@ -14,6 +16,8 @@ public struct DashboardLoop: Sendable {
         model = DashboardModel(highlightSeconds: config.highlightSeconds)
         state = ViewState(pane: config.initialPane)
         options = RenderOptions(glyphs: glyphs, bindings: config.bindings)
+        options.readOnly = config.readOnly
+        actions = ActionController(readOnly: config.readOnly)
         if let warning = config.warnings.first { state.message = warning }
     }
 
@@ -44,6 +48,17 @@ public struct DashboardLoop: Sendable {
     public mutating func press(_ key: KeyPress, width: Int, height: Int) -> [DashboardAction] {
         let context = FrameRenderer.navigationContext(model: model, state: state, width: width, height: height,
                                                       options: options)
+        if case .command(let text) = state.mode, key == .enter, let path = ExportCommand.path(text) {
+            state.mode = .normal
+            state.message = path.isEmpty ? "usage: :w FILE (.yaml or .json)" : "exporting to \(path) ..."
+            return path.isEmpty ? [] : [.exportManifests(path)]
+        }
+        if self.actions.prompt != nil || (state.mode == .normal && options.bindings.intent(for: key) == nil),
+           let handled = self.actions.press(key, screen: state.current, selectedKey: context.selectedKey,
+                                            cluster: model.cluster, generation: model.generation) {
+            state.message = handled.message
+            return handled.actions
+        }
         let actions = state.handle(key, bindings: options.bindings, context: context)
         if actions.contains(.freeze(false)) {
             if let h = held {
@@ -64,8 +79,11 @@ public struct DashboardLoop: Sendable {
     /// Takes the result of an action the runner performed: its message goes to the footer (an
     /// applied change or the API server's refusal, verbatim), a log to the view that asked.
     public mutating func receive(_ feedback: DashboardFeedback) {
+        actions.receive(feedback, generation: model.generation)
         switch feedback {
         case let .outcome(_, outcome):
+            state.message = outcome.message
+        case let .exported(_, outcome):
             state.message = outcome.message
         case let .podLog(pod, lines):
             podLog = (pod, lines)
@@ -74,6 +92,13 @@ public struct DashboardLoop: Sendable {
     }
 
     public func frame(width: Int, height: Int) -> Canvas {
-        FrameRenderer.render(model: model, state: state, width: width, height: height, options: options)
+        var canvas = FrameRenderer.render(model: model, state: state, width: width, height: height, options: options)
+        if let prompt = actions.prompt, width >= FrameRenderer.minimumWidth, height >= FrameRenderer.minimumHeight {
+            ActionOverlay.draw(&canvas, prompt: prompt, cluster: model.cluster, options: options)
+        } else if state.mode == .normal, state.message == nil, width >= FrameRenderer.minimumWidth,
+                  height >= FrameRenderer.minimumHeight {
+            ActionOverlay.drawHints(&canvas, pane: state.current.pane, readOnly: options.readOnly)
+        }
+        return canvas
     }
 }

@@ -54,14 +54,14 @@ public enum FrameRenderer {
                        role: .error)
             return canvas
         }
-        drawHeader(&canvas, model: model, state: state)
+        drawHeader(&canvas, model: model, state: state, readOnly: options.readOnly)
         let screen = state.current
         let inner = width - 2
         var title = breadcrumbs(state)
         if case .help = state.mode { title = "Help" }
         if case .help(let offset) = state.mode {
             canvas.box(x: 0, y: 1, width: width, height: height - 2, glyphs: options.glyphs, title: title)
-            let lines = wrap(HelpView.lines(options.bindings), width: inner - 1)
+            let lines = wrap(HelpView.lines(options.bindings, readOnly: options.readOnly), width: inner - 1)
             drawText(&canvas, lines: lines, offset: offset, top: 2, bottom: height - 2, width: inner)
         } else if let table = table(for: screen, model: model, options: options) {
             let rows = rows(of: table, screen: screen, model: model)
@@ -92,7 +92,7 @@ public enum FrameRenderer {
         }.joined(separator: " > ")
     }
 
-    static func drawHeader(_ canvas: inout Canvas, model: DashboardModel, state: ViewState) {
+    static func drawHeader(_ canvas: inout Canvas, model: DashboardModel, state: ViewState, readOnly: Bool = false) {
         let t = model.totals
         let parts = ["Switchboard", "svc \(t.services)", "ep \(t.readyEndpoints)/\(t.endpoints) ready",
                      "pods \(t.readyPods)/\(t.pods)", "nodes \(t.readyNodes)/\(t.nodes)",
@@ -102,6 +102,10 @@ public enum FrameRenderer {
         if state.frozen {
             x += 2
             x += canvas.put(" FROZEN ", x: x, y: 0, role: .badge)
+        }
+        if readOnly {
+            x += 2
+            x += canvas.put(" READ-ONLY ", x: x, y: 0, role: .badge)
         }
         let clock = model.time > 0 ? Format.clock(model.time) + " " : ""
         if x + clock.count + 1 < canvas.width {

@@ -3,6 +3,8 @@
 public struct RenderOptions: Sendable, Hashable {
     public var glyphs: Glyphs
     public var bindings: KeyBindings
+    /// `--read-only`: the header says so and the action keys are off.
+    public var readOnly = false
 
     public init(glyphs: Glyphs = .unicode, bindings: KeyBindings = .default) {
         self.glyphs = glyphs
