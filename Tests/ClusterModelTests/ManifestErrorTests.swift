@@ -209,3 +209,22 @@ import Testing
         #expect(invalid.message == "Invalid value: 80: just because")
     }
 }
+
+/// A whole List on one line (as `kubectl get -o json | jq -c` writes it): problems deep in it are
+/// located at the right column and byte offset, ASCII and not.
+@Suite struct ManifestOneLineTests {
+    @Test(arguments: ["plain", "café"])
+    func problemFarAlongOneLineIsLocatedExactly(_ label: String) throws {
+        let fine = (0..<200).map { #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"s\#($0)","labels":{"l":"\#(label)"}},"spec":{"ports":[{"port":80}]}}"# }
+        let bad = #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"last"},"spec":{"ports":[{"port":"eighty"}]}}"#
+        let text = #"{"apiVersion":"v1","kind":"List","items":["# + (fine + [bad]).joined(separator: ",") + "]}"
+        let result = ManifestFixture.decode(text, file: "one-line.json")
+        #expect(result.documents.count == 200)
+        let error = try #require(result.errors.first)
+        // Field problems point at the field's key, as in YAML (`- port: eighty` → column of `port`).
+        let expected = ManifestFixture.position(of: #""port":"eighty""#, in: text)
+        #expect(error.line == 1)
+        #expect(error.column == expected.column)
+        #expect(error.byteOffset == expected.byteOffset)
+    }
+}

@@ -44,6 +44,13 @@ public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertib
 struct LineIndex: Sendable {
     private let bytes: [UInt8]
     private let lineStarts: [Int]
+    /// Lines holding only ASCII, where a column is a byte offset: every node of a one-line JSON
+    /// file would otherwise walk the line from its start (quadratic in the line's length).
+    private let asciiLines: [Bool]
+    /// For the other lines: the byte offset of every 64th character, so a lookup walks at most
+    /// 64 characters.
+    private let checkpoints: [Int: [Int]]
+    private static let checkpointStride = 64
     /// Offset added to every result: the UTF-8 BOM the decoder stripped before parsing.
     private let base: Int
 
@@ -51,10 +58,20 @@ struct LineIndex: Sendable {
         self.bytes = bytes
         self.base = base
         var starts = [0]
+        var ascii: [Bool] = []
+        var lineIsASCII = true
         var i = 0
         let n = bytes.count
         while i < n {
             let b = bytes[i]
+            let linesBefore = starts.count
+            defer {
+                if starts.count > linesBefore {
+                    ascii.append(lineIsASCII)
+                    lineIsASCII = true
+                }
+            }
+            if b >= 0x80 { lineIsASCII = false }
             if b == 0x0A {
                 starts.append(i + 1)
             } else if b == 0x0D {
@@ -69,7 +86,22 @@ struct LineIndex: Sendable {
             }
             i += 1
         }
+        ascii.append(lineIsASCII)
+        var marks: [Int: [Int]] = [:]
+        for (line, isASCII) in ascii.enumerated() where !isASCII {
+            let end = line + 1 < starts.count ? starts[line + 1] : n
+            var offsets: [Int] = []
+            var offset = starts[line], chars = 0
+            while offset < end {
+                if chars % Self.checkpointStride == 0 { offsets.append(offset) }
+                offset += Self.scalarWidth(bytes[offset])
+                chars += 1
+            }
+            marks[line] = offsets
+        }
         lineStarts = starts
+        asciiLines = ascii
+        checkpoints = marks
     }
 
     /// Position for a 1-based line and column; columns beyond the line's end clamp to it.
@@ -77,6 +109,18 @@ struct LineIndex: Sendable {
         let lineNo = min(max(line, 1), lineStarts.count)
         var offset = lineStarts[lineNo - 1]
         var remaining = max(column - 1, 0)
+        if asciiLines[lineNo - 1] {
+            let end = lineNo < lineStarts.count ? lineStarts[lineNo] : bytes.count
+            // Clamp to the line's end, before its break, as the walk below does.
+            var lineEnd = end
+            while lineEnd > offset, bytes[lineEnd - 1] == 0x0A || bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            return SourcePosition(line: line, column: column, byteOffset: base + min(offset + remaining, lineEnd))
+        }
+        if let marks = checkpoints[lineNo - 1], !marks.isEmpty {
+            let k = min(remaining / Self.checkpointStride, marks.count - 1)
+            offset = marks[k]
+            remaining -= k * Self.checkpointStride
+        }
         while remaining > 0, offset < bytes.count {
             let b = bytes[offset]
             if b == 0x0A || b == 0x0D { break }
