@@ -4,7 +4,12 @@ import Logging
 /// `switchboard up --headless` as a service logs through swift-log to stderr, as text (swift-log's
 /// own stream format) or as one JSON object per line for log collectors (`--log-format json`).
 enum HeadlessLogging {
-    static func bootstrap(format: String) {
+    /// `format` nil: records are dropped (the dashboard and `--once` own the terminal).
+    static func bootstrap(format: String?) {
+        guard let format else {
+            LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+            return
+        }
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = format == "json" ? JSONLogHandler(label: label) as any LogHandler
                 : StreamLogHandler.standardError(label: label)

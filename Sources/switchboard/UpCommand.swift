@@ -20,7 +20,10 @@ struct Up: AsyncParsableCommand {
             prints the state it computed (nodes, services, endpoints, pods), then follows events \
             until interrupted (SIGINT/SIGTERM stop it cleanly). With --once it runs the engine for one \
             sampling period, prints one view (--view) as text or JSON (-o json) and exits. With no \
-            FILE it runs the demo from demo-data/.
+            FILE it runs the demo from demo-data/. The Kubernetes API is plain HTTP on loopback; with \
+            --api-tls, or an --api-server beyond loopback, it serves HTTPS with a bearer token and writes \
+            a kubeconfig (--write-kubeconfig). Headless, it logs to stderr (--log-format text|json) and \
+            answers /livez and /readyz.
             """
     )
 
@@ -125,7 +128,8 @@ struct Up: AsyncParsableCommand {
         } catch let e as APIServing.SetupError {
             throw ValidationError(e.description)
         }
-        if headless { HeadlessLogging.bootstrap(format: logFormat) }
+        // Only the service mode logs: the dashboard owns the terminal and --once owns stdout.
+        HeadlessLogging.bootstrap(format: headless && !once ? logFormat : nil)
         let log = Logger(label: "switchboard")
         // The `kubernetes` Service's endpoint: the bound address, or loopback for a wildcard bind.
         config.addresses.apiServerHost = IPv4(serving.host) != nil && serving.host != "0.0.0.0" ? serving.host : "127.0.0.1"
