@@ -89,7 +89,7 @@ struct APIServing {
             var rng = SystemRandomNumberGenerator()
             token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
             let path = kubeconfigPath + ".token"
-            try Kubeconfig.writePrivate(token + "\n", to: path)
+            try ServingKubeconfig.writePrivate(token + "\n", to: path)
             serving.tokenPath = path
         }
         serving.security = KubeAPIServer.Security(certificateChainFile: certificate, privateKeyFile: key, bearerToken: token)
@@ -113,7 +113,7 @@ struct APIServing {
     /// its path.
     func writeKubeconfig(boundPort: Int, namespace: String) throws -> String? {
         guard let kubeconfigPath else { return nil }
-        let config = Kubeconfig(server: clientURL(port: boundPort), certificateAuthorityPEM: trustedPEM,
+        let config = ServingKubeconfig(server: clientURL(port: boundPort), certificateAuthorityPEM: trustedPEM,
                                 token: security?.bearerToken, namespace: namespace)
         try config.write(to: kubeconfigPath)
         return kubeconfigPath

@@ -35,7 +35,7 @@ struct SecureServingTests {
         guard var k = Kubectl.make(server: c.url) else { await c.stop(); return }
         let path = k.scratch.appendingPathComponent("kubeconfig").path
         let ca = try String(contentsOfFile: files.caCertificate, encoding: .utf8)
-        try Kubeconfig(server: c.url, certificateAuthorityPEM: ca, token: Self.token, namespace: "shop").write(to: path)
+        try ServingKubeconfig(server: c.url, certificateAuthorityPEM: ca, token: Self.token, namespace: "shop").write(to: path)
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600, "the kubeconfig holds the token: mode \(String(mode ?? 0, radix: 8))")
         k.kubeconfig = path
@@ -43,7 +43,7 @@ struct SecureServingTests {
         #expect(pods.status == 0, "\(pods)")
         #expect(pods.rows.dropFirst().filter { $0.first?.hasPrefix("cart-") == true }.count == 2, "\(pods)")
         // The token is the credential: the same kubeconfig with another token is refused.
-        try Kubeconfig(server: c.url, certificateAuthorityPEM: ca, token: "not-the-token").write(to: path)
+        try ServingKubeconfig(server: c.url, certificateAuthorityPEM: ca, token: "not-the-token").write(to: path)
         let wrong = try await k.run("get", "pods", "-n", "shop")
         #expect(wrong.status != 0 && wrong.stderr.contains("Unauthorized"), "\(wrong)")
         await c.stop()
@@ -81,7 +81,7 @@ struct SecureServingTests {
         guard var k = Kubectl.make(server: c.url) else { await c.stop(); return }
         let path = k.scratch.appendingPathComponent("kubeconfig").path
         let wrongCA = try String(contentsOfFile: other.caCertificate, encoding: .utf8)
-        try Kubeconfig(server: c.url, certificateAuthorityPEM: wrongCA, token: Self.token).write(to: path)
+        try ServingKubeconfig(server: c.url, certificateAuthorityPEM: wrongCA, token: Self.token).write(to: path)
         k.kubeconfig = path
         let r = try await k.run("get", "pods", timeout: 30)
         #expect(r.status != 0)

@@ -1,10 +1,10 @@
 import Foundation
 
-/// The kubeconfig a user (kubectl, `switchboard top`, any client-go program) needs for a
-/// server that requires TLS and a token: one cluster with the CA inline
-/// (`certificate-authority-data`), one user with the token, one context, current. Written
-/// with mode 0600 since it holds the credential.
-public struct Kubeconfig: Sendable, Hashable {
+/// The kubeconfig the server writes for its users (kubectl, `switchboard top`, any client-go
+/// program) when it requires TLS and a token; reading kubeconfigs is KubeClient's business. One
+/// cluster with the CA inline (`certificate-authority-data`), one user with the token, one
+/// context, current. Written with mode 0600 since it holds the credential.
+public struct ServingKubeconfig: Sendable, Hashable {
     public var server: String
     /// PEM of the CA that signed the serving certificate; nil for plain HTTP.
     public var certificateAuthorityPEM: String?
