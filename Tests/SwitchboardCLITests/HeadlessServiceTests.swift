@@ -67,10 +67,25 @@ struct HeadlessServiceTests {
             else { try await Task.sleep(for: .milliseconds(200)) }
         }
         #expect(served == 3)
+        // And through the ingress controller (its LoadBalancer address; HTTPS, since the demo's
+        // Ingress has TLS and plain HTTP is redirected, as ingress-nginx does).
+        let ingressIP = try kubectl(["get", "svc", "-n", "switchboard-system", "-o",
+                                     "jsonpath={.items[0].status.loadBalancer.ingress[0].ip}"], kubeconfig: kubeconfig, home: home).out
+        #expect(ingressIP.hasPrefix("127.95.200."), "\(ingressIP)")
+        let ingress2xx = Self.sum("switchboard_ingress_requests_total{", containing: #"status_class="2xx""#, in: before.body)
+        var routed = 0
+        for _ in 0..<10 where routed < 2 {
+            if try HTTPSProbe.get("https://kubia.example.com/hostname", ca: nil,
+                                  extra: ["-k", "--resolve", "kubia.example.com:443:\(ingressIP)"]).code == 200 { routed += 1 }
+            else { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        #expect(routed == 2)
         let after = try HTTPSProbe.get("https://\(Self.api)/metrics", ca: ca, token: token).body
         let second = Self.value(series, in: after)
         #expect((second ?? 0) >= (first ?? 0) + 3, "\(series): \(String(describing: first)) → \(String(describing: second))")
         #expect(after.contains("switchboard_control_loop_reconciles_total "))
+        #expect(Self.sum("switchboard_ingress_requests_total{", containing: #"status_class="2xx""#, in: after) >= ingress2xx + 2,
+                "ingress 2xx requests counted")
         try Self.promtool(after)
 
         // SIGTERM: drains and exits 0 within a bound (hang versus exit only), API closed.
@@ -92,12 +107,19 @@ struct HeadlessServiceTests {
         #expect(format.status != 0 && format.stderr.contains("--log-format must be text or json"), "\(format.stderr)")
         let pair = try SwitchboardBinary.run(["up", "--once", "--api-tls", "--tls-cert-file", "/tmp/x.pem"] + Self.flags)
         #expect(pair.status != 0 && pair.stderr.contains("--tls-cert-file and --tls-private-key-file go together"), "\(pair.stderr)")
+        let token = try SwitchboardBinary.run(["up", "--once", "--api-tls", "--token-file", "/nonexistent/token"] + Self.flags)
+        #expect(token.status != 0 && token.stderr.contains("cannot read --token-file /nonexistent/token"), "\(token.stderr)")
         let address = try SwitchboardBinary.run(["up", "--once"] + Self.flags + ["--api-server", "nonsense"])
         #expect(address.status != 0 && address.stderr.contains("--api-server must be HOST:PORT"), "\(address.stderr)")
     }
 
     static func value(_ series: String, in text: String) -> Double? {
         text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+    }
+
+    static func sum(_ prefix: String, containing: String, in text: String) -> Double {
+        text.split(separator: "\n").filter { $0.hasPrefix(prefix) && $0.contains(containing) }
+            .compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0, +)
     }
 
     static func promtool(_ text: String) throws {
@@ -145,12 +167,13 @@ enum HTTPSProbe {
         var description: String { "\(code) \(body.prefix(300))" }
     }
 
-    static func get(_ url: String, ca: String?, token: String? = nil) throws -> Response {
+    static func get(_ url: String, ca: String?, token: String? = nil, extra: [String] = []) throws -> Response {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         var args = ["-s", "-m", "5", "-w", "\n%{http_code}"]
         if let ca { args += ["--cacert", ca] }
         if let token { args += ["-H", "Authorization: Bearer \(token)"] }
+        args += extra
         p.arguments = args + [url]
         let out = Pipe()
         p.standardOutput = out
