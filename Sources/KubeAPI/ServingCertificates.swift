@@ -37,12 +37,16 @@ public enum ServingCertificates {
         }
         let fm = FileManager.default
         try fm.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try? fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
         let files = Files(caCertificate: directory.appendingPathComponent("ca.crt").path,
                           caKey: directory.appendingPathComponent("ca.key").path,
                           certificate: directory.appendingPathComponent("\(servingName).crt").path,
                           key: directory.appendingPathComponent("\(servingName).key").path)
-        let umask = umask(0o077)
-        defer { _ = Foundation.umask(umask) }
+        // The directory is 0700, so the keys are private from the moment openssl writes them;
+        // they are made 0600 as well (no umask change: it is process-wide).
+        defer {
+            for key in [files.caKey, files.key] { try? fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key) }
+        }
         if !(fm.fileExists(atPath: files.caCertificate) && fm.fileExists(atPath: files.caKey)) {
             try run(openssl, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                               "-keyout", files.caKey, "-out", files.caCertificate, "-days", "3650",
@@ -53,7 +57,8 @@ public enum ServingCertificates {
         let csr = directory.appendingPathComponent("\(servingName).csr").path
         let ext = directory.appendingPathComponent("\(servingName).ext").path
         var seen = Set<String>()
-        let sans = (hosts + ["127.0.0.1", "localhost"]).filter { !$0.isEmpty && $0 != "0.0.0.0" && $0 != "::" && seen.insert($0).inserted }
+        let usable = hosts.filter { h in !h.isEmpty && h != "0.0.0.0" && h != "::" && h.allSatisfy { $0.isLetter || $0.isNumber || ".:-".contains($0) } }
+        let sans = (usable + ["127.0.0.1", "localhost"]).filter { seen.insert($0).inserted }
             .map { isIPAddress($0) ? "IP:\($0)" : "DNS:\($0)" }
         try Data("""
             basicConstraints=critical,CA:FALSE

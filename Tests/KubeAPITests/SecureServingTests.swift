@@ -38,6 +38,9 @@ struct SecureServingTests {
         try ServingKubeconfig(server: c.url, certificateAuthorityPEM: ca, token: Self.token, namespace: "shop").write(to: path)
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600, "the kubeconfig holds the token: mode \(String(mode ?? 0, radix: 8))")
+        for key in [files.key, files.caKey] {
+            #expect(try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int == 0o600, "\(key)")
+        }
         k.kubeconfig = path
         let pods = try await k.run("get", "pods")
         #expect(pods.status == 0, "\(pods)")
