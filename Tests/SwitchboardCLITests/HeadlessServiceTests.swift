@@ -102,6 +102,56 @@ struct HeadlessServiceTests {
         #expect(messages.contains("ready") && messages.contains("stopped") && messages.contains("kubeconfig written"), "\(messages)")
     }
 
+    /// kube-apiserver's flags: a certificate from the user's own CA and a token file. The
+    /// kubeconfig trusts the given certificate; logs are swift-log's text lines.
+    @Test func givenCertificateAndTokenFile() async throws {
+        for tool in ["/usr/bin/curl", "/usr/bin/kubectl", "/usr/bin/openssl"] where !FileManager.default.isExecutableFile(atPath: tool) {
+            if Self.underCI { Issue.record("\(tool) is missing; CI must install it") }
+            return
+        }
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("sb-headless-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        func path(_ name: String) -> String { home.appendingPathComponent(name).path }
+        try "subjectAltName=IP:127.95.10.254\nextendedKeyUsage=serverAuth\n".write(toFile: path("ext"), atomically: true, encoding: .utf8)
+        for args in [
+            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", path("ca.key"),
+             "-out", path("ca.crt"), "-days", "2", "-subj", "/CN=users-ca", "-addext", "basicConstraints=critical,CA:TRUE"],
+            ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", path("server.key"),
+             "-out", path("server.csr"), "-subj", "/CN=server"],
+            ["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"), "-CAcreateserial",
+             "-out", path("server.crt"), "-days", "1", "-extfile", path("ext")],
+        ] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            p.arguments = args
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            try #require(p.terminationStatus == 0, "openssl \(args[0])")
+        }
+        try "users-own-token\n".write(toFile: path("token"), atomically: true, encoding: .utf8)
+        let kubeconfig = path("kubeconfig")
+        let up = try ServiceProcess(["up", "--headless", "--tls-cert-file", path("server.crt"), "--tls-private-key-file", path("server.key"),
+                                     "--token-file", path("token"), "--write-kubeconfig", kubeconfig] + Self.flags + ["demo-data/"],
+                                    environment: ["XDG_STATE_HOME": path("state"), "HOME": home.path], scratch: home)
+        defer { up.kill() }
+        let deadline = Date().addingTimeInterval(30)
+        var ready = HTTPSProbe.Response(code: 0, body: "")
+        while Date() < deadline && up.isRunning && ready.code != 200 {
+            ready = try HTTPSProbe.get("https://\(Self.api)/readyz", ca: path("ca.crt"))
+            if ready.code != 200 { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        try #require(ready.code == 200, "readyz: \(ready); stderr: \(up.stderr)")
+        #expect(try HTTPSProbe.get("https://\(Self.api)/api/v1/namespaces", ca: path("ca.crt"), token: "users-own-token").code == 200)
+        #expect(!FileManager.default.fileExists(atPath: kubeconfig + ".token"), "a given token is not copied")
+        let svc = try kubectl(["get", "svc", "kubia"], kubeconfig: kubeconfig, home: home)
+        #expect(svc.status == 0 && svc.out.contains("kubia"), "\(svc)")
+        #expect(up.terminate(within: 20) == 0)
+        #expect(up.stderr.contains("info switchboard:") && up.stderr.contains("ready"), "\(up.stderr)")
+    }
+
     @Test func badServingFlagsAreRefusedBeforeStarting() throws {
         let format = try SwitchboardBinary.run(["up", "--once", "--log-format", "xml"] + Self.flags)
         #expect(format.status != 0 && format.stderr.contains("--log-format must be text or json"), "\(format.stderr)")
