@@ -100,6 +100,7 @@ struct Up: AsyncParsableCommand {
     var privilegedPortOffset: Int?
 
     func run() async throws {
+        let stopSignal = headless && !once ? ShutdownSignal.install() : nil
         let paths = files.isEmpty ? [Self.demoDirectory()] : files
         let set = ManifestDecoder.load(paths: paths, defaultNamespace: namespace)
         let report = CheckReport(set, strict: false)
@@ -204,7 +205,7 @@ struct Up: AsyncParsableCommand {
             ])
         }
         log.info("ready", metadata: ["readyz": "\(engine.api.address.map { "\($0.url)/readyz" } ?? "")"])
-        let events = EventFollower(store: engine.cluster.store)
+        let events = EventFollower(store: engine.cluster.store, stop: stopSignal)
         await events.follow()
         log.info("draining: stopping listeners and closing connections")
         await engine.shutdown()
@@ -228,6 +229,8 @@ struct Up: AsyncParsableCommand {
 /// Prints each new Event as a line until SIGINT/SIGTERM.
 struct EventFollower {
     let store: ObjectStore
+    /// Caught since start-up (headless); without it SIGINT/SIGTERM are caught from here on.
+    var stop: ShutdownSignal? = nil
 
     func follow() async {
         let (stream, continuation) = AsyncStream<String>.makeStream()
@@ -236,7 +239,8 @@ struct EventFollower {
             let obj = "\(ev.involvedObject.kind ?? "")/\(ev.involvedObject.name ?? "")"
             continuation.yield("\(ev.lastTimestamp ?? "")  \(ev.type ?? "")  \(ev.reason ?? "")  \(obj)  \(ev.message ?? "")")
         }
-        let signals = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
+        stop?.onReceive { continuation.finish() }
+        let signals = stop != nil ? [] : [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
             signal(sig, SIG_IGN)
             let src = DispatchSource.makeSignalSource(signal: sig)
             src.setEventHandler { continuation.finish() }

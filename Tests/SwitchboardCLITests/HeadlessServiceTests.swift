@@ -152,6 +152,38 @@ struct HeadlessServiceTests {
         #expect(up.stderr.contains("info switchboard:") && up.stderr.contains("ready"), "\(up.stderr)")
     }
 
+    /// A service manager may stop it while it is still starting: still a drain and exit 0.
+    @Test func sigtermWhileStartingExitsCleanly() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("sb-headless-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        // The manifests come from stdin ("-"), so start-up waits, deterministically, for the
+        // test: SIGTERM arrives while it is still reading them.
+        let input = Pipe()
+        let up = try ServiceProcess(["up", "--headless"] + Self.flags + ["-"],
+                                    environment: ["XDG_STATE_HOME": home.appendingPathComponent("state").path], scratch: home,
+                                    stdin: input)
+        defer { up.kill() }
+        let deadline = Date().addingTimeInterval(10)
+        while up.isRunning && !up.catchesSIGTERM && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(up.catchesSIGTERM, "the command catches SIGTERM from its start")
+        up.signal(SIGTERM)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(up.isRunning, "SIGTERM while starting did not kill it")
+        input.fileHandleForWriting.write(Data("""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec:
+              selector: {app: web}
+              ports: [{port: 80}]
+
+            """.utf8))
+        try input.fileHandleForWriting.close()
+        #expect(up.terminate(within: 30) == 0, "it finished starting, then drained: \(up.stderr)")
+        #expect(up.stderr.contains("stopped"), "\(up.stderr)")
+    }
+
     @Test func badServingFlagsAreRefusedBeforeStarting() throws {
         let format = try SwitchboardBinary.run(["up", "--once", "--log-format", "xml"] + Self.flags)
         #expect(format.status != 0 && format.stderr.contains("--log-format must be text or json"), "\(format.stderr)")
@@ -241,7 +273,7 @@ final class ServiceProcess: @unchecked Sendable {
     private let process = Process()
     private let outURL: URL, errURL: URL
 
-    init(_ arguments: [String], environment: [String: String], scratch: URL) throws {
+    init(_ arguments: [String], environment: [String: String], scratch: URL, stdin: Pipe? = nil) throws {
         guard let url = SwitchboardBinary.url else { throw CocoaError(.fileNoSuchFile) }
         outURL = scratch.appendingPathComponent("stdout")
         errURL = scratch.appendingPathComponent("stderr")
@@ -253,11 +285,25 @@ final class ServiceProcess: @unchecked Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = stdin ?? FileHandle.nullDevice
         try process.run()
     }
 
+    func signal(_ sig: Int32) { Foundation.kill(process.processIdentifier, sig) }
+
     var isRunning: Bool { process.isRunning }
+
+    /// SIGTERM no longer has its default action (the command handles it itself): bit 15 of
+    /// `SigCgt` or `SigIgn` in /proc/PID/status.
+    var catchesSIGTERM: Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        else { return false }
+        return status.split(separator: "\n").contains { line in
+            guard line.hasPrefix("SigCgt:") || line.hasPrefix("SigIgn:"),
+                  let mask = UInt64(line.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) else { return false }
+            return mask & (1 << (UInt64(SIGTERM) - 1)) != 0
+        }
+    }
     var stdout: String { (try? String(contentsOf: outURL, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
 
