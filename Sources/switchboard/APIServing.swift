@@ -73,7 +73,7 @@ struct APIServing {
             do {
                 let files = try ServingCertificates.generate(in: state.appendingPathComponent("pki"),
                                                              servingName: "apiserver-\(safeHost)-\(port)",
-                                                             hosts: [host, ProcessInfo.processInfo.hostName])
+                                                             hosts: [host, Self.hostName()])
                 (certificate, key) = (files.certificate, files.key)
                 serving.trustedPEM = try readText(files.caCertificate, what: "the generated CA")
             } catch let e as ServingCertificates.GenerationError {
@@ -94,6 +94,13 @@ struct APIServing {
         }
         serving.security = KubeAPIServer.Security(certificateChainFile: certificate, privateKeyFile: key, bearerToken: token)
         return serving
+    }
+
+    /// gethostname(2): no resolver lookup (ProcessInfo.hostName may wait on DNS).
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private static func readText(_ path: String, what: String) throws -> String {
