@@ -45,6 +45,14 @@ struct SecureServingTests {
         let pods = try await k.run("get", "pods")
         #expect(pods.status == 0, "\(pods)")
         #expect(pods.rows.dropFirst().filter { $0.first?.hasPrefix("cart-") == true }.count == 2, "\(pods)")
+        // A watch streams over TLS as over plain HTTP.
+        let watcher = k
+        let watched = try await watcher.stream(["get", "-w", "svc", "cart"], timeout: 10, during: {
+            try await c.waitForWatches(1)
+            try c.label(service: "cart", namespace: "shop", "rollout", "1")
+        }, until: { $0.split(separator: "\n").count >= 3 })
+        #expect(watched.stdout.split(separator: "\n").count == 3, "\(watched)")
+        try await c.waitForWatches(0)
         // The token is the credential: the same kubeconfig with another token is refused.
         try ServingKubeconfig(server: c.url, certificateAuthorityPEM: ca, token: "not-the-token").write(to: path)
         let wrong = try await k.run("get", "pods", "-n", "shop")
