@@ -148,6 +148,7 @@ public final class KubeAPIServer: Sendable {
                 let handler = HTTPConnectionHandler(api: handlerFor(addressBox.withLock { $0 }))
                 return channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(PlainHTTPRejecter())
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
