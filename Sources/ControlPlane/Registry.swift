@@ -121,7 +121,16 @@ public final class Registry: @unchecked Sendable {
         if case .pod(var pod) = current {
             let grace = gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30
             if grace > 0, pod.status?.podIP != nil, !pod.isTerminal {
-                if pod.metadata.deletionTimestamp != nil { return current }
+                if let existing = pod.metadata.deletionTimestamp {
+                    // As kube-apiserver's BeforeDelete: a pending deletion may only be shortened,
+                    // counting the new grace period from when the deletion began.
+                    guard let requested = gracePeriodSeconds, let old = pod.metadata.deletionGracePeriodSeconds,
+                          requested < old, let due = Timestamp.parse(existing) else { return current }
+                    pod.metadata.deletionTimestamp = Timestamp.rfc3339(due - Double(old) + Double(requested))
+                    pod.metadata.deletionGracePeriodSeconds = requested
+                    pod.metadata.resourceVersion = nil
+                    return try store.update(.pod(pod))
+                }
                 pod.metadata.deletionTimestamp = Timestamp.rfc3339(clock.now() + Double(grace))
                 pod.metadata.deletionGracePeriodSeconds = grace
                 pod.metadata.resourceVersion = nil

@@ -21,6 +21,7 @@ public final class ClusterEngine: @unchecked Sendable {
     private let published = NSLock()
     private var publishedDNS: DNSRecordSet
     private var environments: [ObjectKey: [String: [EnvVar]]] = [:]
+    private var loopStats = ControlLoopStats()
 
     public init(config: ClusterConfig, clock: any ClusterClock = SystemClock()) throws {
         self.config = config
@@ -124,7 +125,10 @@ public final class ClusterEngine: @unchecked Sendable {
             dirty = false
             condition.unlock()
             for w in work { w() }
-            if loop.runUntilIdle() > 0 || !work.isEmpty { publish() }
+            let started = DispatchTime.now().uptimeNanoseconds
+            let reconciled = loop.runUntilIdle()
+            if reconciled > 0 || !work.isEmpty { publish() }
+            if reconciled > 0 { recordPass(reconciled, since: started) }
         }
     }
 
@@ -141,6 +145,20 @@ public final class ClusterEngine: @unchecked Sendable {
         for (k, e) in envs { environments[k] = e }
         for k in deleted { environments[k] = nil }
         published.unlock()
+    }
+
+    private func recordPass(_ reconciled: Int, since started: UInt64) {
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        published.lock()
+        loopStats.record(reconciles: reconciled, seconds: seconds)
+        published.unlock()
+    }
+
+    /// The control thread's passes so far (for `/metrics`).
+    public var loopStatistics: ControlLoopStats {
+        published.lock()
+        defer { published.unlock() }
+        return loopStats
     }
 
     /// The DNS records as of the last reconcile (for the DNS server and pods' resolvers).

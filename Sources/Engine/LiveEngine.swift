@@ -18,11 +18,14 @@ public final class LiveEngine: SnapshotSource, Sendable {
     public let ingress: IngressController
     public let api: KubeAPIServer
     let group: MultiThreadedEventLoopGroup
+    /// `/readyz`: true once `settle()` saw the data plane programmed, false again from `shutdown()`.
+    private let ready = ReadinessFlag()
 
     /// - Parameter eventLoops: threads for the data plane (default: one per core).
     public init(config: ClusterConfig, proxyConfig: ProxyConfig = ProxyConfig(),
                 podConfig: PodRuntimeConfig = PodRuntimeConfig(), dnsConfig: ClusterDNSConfig? = nil,
-                eventLoops: Int? = nil) throws {
+                eventLoops: Int? = nil,
+                configureAPI: (inout KubeAPIServer.Configuration) -> Void = { _ in }) throws {
         let cluster = try ClusterEngine(config: config)
         self.cluster = cluster
         group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops ?? System.coreCount)
@@ -48,6 +51,12 @@ public final class LiveEngine: SnapshotSource, Sendable {
         pods = podRuntime
         var apiConfig = KubeAPIServer.Configuration(host: config.addresses.apiServerHost, port: config.addresses.apiServerPort)
         apiConfig.podLogs = { key, container in podRuntime.logs(of: key, container: container) }
+        let (proxy, ingress, ready) = (proxy, ingress, ready)  // captured, not self
+        apiConfig.additionalMetrics = {
+            EngineMetrics.render(proxy: await proxy.snapshot(), ingress: ingress.snapshot(), loop: cluster.loopStatistics)
+        }
+        apiConfig.readiness = { ready.isReady }
+        configureAPI(&apiConfig)
         api = KubeAPIServer(store: cluster.store, registry: cluster.registry, config: apiConfig, group: group)
     }
 
@@ -64,10 +73,15 @@ public final class LiveEngine: SnapshotSource, Sendable {
     /// Waits until the proxy has caught up with the store (all writes so far are reflected).
     public func settle() async {
         await proxy.waitForSync(resourceVersion: cluster.store.resourceVersion)
+        ready.set(true)
     }
+
+    /// What `/readyz` reports.
+    public var isReady: Bool { ready.isReady }
 
     /// Stops accepting, closes connections, stops the loop and the event loops.
     public func shutdown() async {
+        ready.set(false)
         await api.shutdown()
         await pods.shutdown()
         await ingress.shutdown()

@@ -32,13 +32,15 @@ struct APIHandler: Sendable {
         func nonResource(_ r: APIResponse) -> (String, String, APIResponse) { (method.lowercased(), "", r) }
         guard let first = segments.first else { return nonResource(.json(rootPaths())) }
         switch first {
-        case "healthz", "livez", "readyz":
+        case "healthz", "livez":
             return nonResource(.text("ok"))
+        case "readyz":
+            return nonResource(readyz())
         case "version":
             return nonResource(.json(JSONText.value(config.version)))
         case "metrics":
-            let text = metrics.render(store: store) + (config.additionalMetrics?() ?? "")
-            return nonResource(.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8"))
+            // GET is answered asynchronously by the connection (see `metricsResponse`).
+            return nonResource(.error(.methodNotAllowed(method)))
         case "openapi":
             return nonResource(openAPI(Array(segments.dropFirst())))
         case "api":
@@ -59,6 +61,19 @@ struct APIHandler: Sendable {
         default:
             return nonResource(.error(.pathNotFound))
         }
+    }
+
+    /// `/readyz` as kube-apiserver answers it: "ok", or 500 with the failed check listed.
+    private func readyz() -> APIResponse {
+        if config.readiness?() ?? true { return .text("ok") }
+        return .text("[-]switchboard-engine-ready failed: the data plane has not programmed the cluster's state yet, "
+                     + "or the engine is shutting down\nreadyz check failed\n", code: 500)
+    }
+
+    /// `/metrics`: the API server's own families, then the engine's (`additionalMetrics`).
+    func metricsResponse() async -> APIResponse {
+        let text = metrics.render(store: store) + (await config.additionalMetrics?() ?? "")
+        return .text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 
     private func rootPaths() -> JSONValue {

@@ -50,10 +50,16 @@ struct APIResponse: Sendable {
         APIResponse(code: code, contentType: contentType, body: Array(s.utf8))
     }
 
-    /// Adds `Warning: 299 - "…"` headers, which kubectl prints as `Warning: …`.
+    /// Adds `Warning: 299 - "…"` headers, which kubectl prints as `Warning: …`. The text is an
+    /// HTTP quoted-string (RFC 9110: `"` and `\` escaped), as kube-apiserver writes it, so
+    /// clients print the message verbatim.
     func warning(_ messages: [String]) -> APIResponse {
         var r = self
-        for m in messages { r.headers.append(("Warning", "299 - \"\(m.replacingOccurrences(of: "\"", with: "'"))\"")) }
+        for m in messages {
+            let quoted = m.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .filter { $0 != "\n" && $0 != "\r" }
+            r.headers.append(("Warning", "299 - \"\(quoted)\""))
+        }
         return r
     }
 }

@@ -15,6 +15,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var rejected = false
+    private var unauthorized = false
+    private let tokenCheck: BearerTokenCheck?
 
     // Watch state (only while a watch runs on this connection).
     private var watchContext: ChannelHandlerContext?
@@ -28,6 +30,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     init(api: APIHandler) {
         self.api = api
+        tokenCheck = api.config.security.map { BearerTokenCheck(token: $0.bearerToken) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -36,14 +39,19 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             head = h
             body = nil
             rejected = false
-            if let length = h.headers.first(name: "content-length").flatMap(Int.init), length > api.config.maxBodyBytes {
+            unauthorized = !(tokenCheck?.allows(path: h.uri, authorization: h.headers.first(name: "authorization")) ?? true)
+            if unauthorized {
+                // Checked before anything else, so an unauthenticated client learns nothing about
+                // limits or resources; the body (if any) is discarded.
+                return
+            } else if let length = h.headers.first(name: "content-length").flatMap(Int.init), length > api.config.maxBodyBytes {
                 reject(context, h)
             } else if h.headers.first(name: "expect")?.lowercased() == "100-continue" {
                 // curl asks before sending a body over 1 KiB; without this it waits a second.
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: .continue))), promise: nil)
             }
         case .body(var chunk):
-            guard !rejected, let h = head else { return }
+            guard !rejected, !unauthorized, let h = head else { return }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > api.config.maxBodyBytes {
                 reject(context, h)
                 return
@@ -52,12 +60,19 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         case .end:
             guard !rejected, let h = head, watchContext == nil, follower == nil else { return }
             head = nil
+            if unauthorized {
+                api.metrics.record(verb: h.method.rawValue.lowercased(), resource: "", code: 401)
+                write(context, .error(.unauthorized), version: h.version, keepAlive: h.isKeepAlive)
+                return
+            }
             let bytes = body.map { Array($0.readableBytesView) } ?? []
             body = nil
             let request = APIRequest(method: h.method.rawValue, uri: h.uri, accept: h.headers.first(name: "accept"),
                                      contentType: h.headers.first(name: "content-type"), body: bytes)
             if request.isWatch {
                 startWatch(context, h, request)
+            } else if request.method == "GET", request.path == "/metrics" {
+                answerMetrics(context, version: h.version, keepAlive: h.isKeepAlive)
             } else if let plan = try? api.followPlan(request) {  // errors: answered by the ordinary path
                 let follower = LogFollower(api: api, plan: plan)
                 self.follower = follower
@@ -65,6 +80,23 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                 follower.start(context, version: h.version)
             } else {
                 write(context, api.handle(request), version: h.version, keepAlive: h.isKeepAlive)
+            }
+        }
+    }
+
+    /// `/metrics` gathers the engine's figures asynchronously (the proxy collects them from its
+    /// event loops), then answers on this connection's loop.
+    private func answerMetrics(_ context: ChannelHandlerContext, version: HTTPVersion, keepAlive: Bool) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        let api = self.api
+        Task(executorPreference: MetricsExecutor.shared) {
+            let response = await api.metricsResponse()
+            api.metrics.record(verb: "get", resource: "", code: response.code)
+            eventLoop.execute {
+                let (handler, context) = bound.value
+                guard context.channel.isActive else { return }
+                handler.write(context, response, version: version, keepAlive: keepAlive)
             }
         }
     }

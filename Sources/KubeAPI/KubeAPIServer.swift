@@ -3,12 +3,14 @@ import ControlPlane
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A Kubernetes API server over the store, enough for the real `kubectl --server http://HOST:PORT`
 /// with no kubeconfig: discovery, OpenAPI v3 stubs, get/list/watch/create/update/patch/delete of
-/// every kind Switchboard serves, server-side printed Tables, Status errors, `/metrics`.
-/// Plain HTTP: it is meant for loopback addresses only.
+/// every kind Switchboard serves, server-side printed Tables, Status errors, `/metrics`,
+/// `/livez` and `/readyz`. Plain HTTP on loopback by default; with `Configuration.security` it
+/// serves HTTPS and requires a bearer token, which it insists on beyond loopback.
 public final class KubeAPIServer: Sendable {
     /// What `/version` reports. kubectl's gcloud dispatcher picks its kubectl binary from the minor
     /// version, so this claims the release the API surface was measured against (1.32).
@@ -27,7 +29,7 @@ public final class KubeAPIServer: Sendable {
     }
 
     public struct Configuration: Sendable {
-        /// Address to listen on. Keep it on loopback: there is no authentication.
+        /// Address to listen on. Beyond loopback `security` is required.
         public var host: String
         /// 0 picks a free port (see `start()`'s result).
         public var port: Int
@@ -38,12 +40,17 @@ public final class KubeAPIServer: Sendable {
         public var watchQueueLimit: Int
         /// The clock AGE columns are computed against (the store's clock, in tests a manual one).
         public var clock: any ClusterClock
-        /// Listening beyond loopback serves the cluster, unauthenticated, to the network; it must
-        /// be asked for explicitly (TLS and tokens are not implemented).
-        public var allowNonLoopback = false
+        /// HTTPS and a bearer token. Without it the server refuses non-loopback hosts, since it
+        /// would serve the cluster, unauthenticated and in clear, to the network.
+        public var security: Security?
+        /// Whether `/readyz` answers 200 (nil: always). The engine reports not ready until its
+        /// data plane has programmed the state, and again while it drains.
+        public var readiness: (@Sendable () -> Bool)?
         /// More Prometheus text appended to `/metrics` (the proxy's and the control loop's figures,
-        /// which this target cannot see). Must be complete families: HELP, TYPE, samples.
-        public var additionalMetrics: (@Sendable () -> String)?
+        /// which this target cannot see). Must be complete families: HELP, TYPE, samples. Async
+        /// because the proxy gathers its figures from its event loops; never called on one
+        /// blocking.
+        public var additionalMetrics: (@Sendable () async -> String)?
         /// A pod container's log (`kubectl logs`): pod, container name → the retained text, nil
         /// when the pod runtime has none. Without it, log requests answer 503.
         public var podLogs: (@Sendable (ObjectKey, String) -> String?)?
@@ -71,20 +78,24 @@ public final class KubeAPIServer: Sendable {
     public struct BoundAddress: Sendable, Hashable, CustomStringConvertible {
         public var host: String
         public var port: Int
-        /// `http://127.0.0.1:6443`, what `kubectl --server` takes.
-        public var url: String { "http://\(host):\(port)" }
+        /// Whether the server speaks HTTPS (`Configuration.security` set).
+        public var secure = false
+        /// `http://127.0.0.1:6443` (or `https://…`), what `kubectl --server` takes.
+        public var url: String { "\(secure ? "https" : "http")://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
         public var description: String { url }
     }
 
     public enum ServerError: Error, CustomStringConvertible {
         case bindFailed(String, Int, String)
         case notLoopback(String)
+        case tls(String)
         public var description: String {
             switch self {
             case .bindFailed(let host, let port, let why): "cannot listen on \(host):\(port): \(why)"
             case .notLoopback(let host):
-                "refusing to serve the Kubernetes API on \(host): it has no authentication, so it listens on loopback "
-                    + "addresses (127.0.0.0/8, ::1) only"
+                "refusing to serve the Kubernetes API on \(host) without TLS and a bearer token: plain HTTP listens on "
+                    + "loopback addresses (127.0.0.0/8, ::1) only"
+            case .tls(let why): why
             }
         }
     }
@@ -120,7 +131,8 @@ public final class KubeAPIServer: Sendable {
     /// Binds and starts serving; returns the bound address (the real port when `port` is 0).
     @discardableResult
     public func start() async throws -> BoundAddress {
-        guard config.allowNonLoopback || Self.isLoopback(config.host) else { throw ServerError.notLoopback(config.host) }
+        guard config.security != nil || Self.isLoopback(config.host) else { throw ServerError.notLoopback(config.host) }
+        let sslContext = try config.security?.makeContext()
         let requested = "\(config.host):\(config.port)"
         let handlerFor: @Sendable (String) -> APIHandler = { [store, registry, config, metrics] address in
             APIHandler(store: store, registry: registry, config: config, metrics: metrics, serverAddress: address)
@@ -135,6 +147,10 @@ public final class KubeAPIServer: Sendable {
                 self?.track(channel)
                 let handler = HTTPConnectionHandler(api: handlerFor(addressBox.withLock { $0 }))
                 return channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(PlainHTTPRejecter())
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
@@ -146,7 +162,7 @@ public final class KubeAPIServer: Sendable {
             throw ServerError.bindFailed(config.host, config.port, "\(error)")
         }
         let port = channel.localAddress?.port ?? config.port
-        let bound = BoundAddress(host: config.host, port: port)
+        let bound = BoundAddress(host: config.host, port: port, secure: config.security != nil)
         addressBox.withLock { $0 = "\(config.host):\(port)" }
         state.withLock {
             $0.server = channel

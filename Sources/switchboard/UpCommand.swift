@@ -6,6 +6,8 @@ import DataPlane
 import Dashboard
 import Engine
 import Foundation
+import KubeAPI
+import Logging
 import TerminalUI
 
 /// `switchboard up [FILE…]`: start the engine on manifests (the demo in demo-data/ when none are
@@ -18,7 +20,10 @@ struct Up: AsyncParsableCommand {
             prints the state it computed (nodes, services, endpoints, pods), then follows events \
             until interrupted (SIGINT/SIGTERM stop it cleanly). With --once it runs the engine for one \
             sampling period, prints one view (--view) as text or JSON (-o json) and exits. With no \
-            FILE it runs the demo from demo-data/.
+            FILE it runs the demo from demo-data/. The Kubernetes API is plain HTTP on loopback; with \
+            --api-tls, or an --api-server beyond loopback, it serves HTTPS with a bearer token and writes \
+            a kubeconfig (--write-kubeconfig). Headless, it logs to stderr (--log-format text|json) and \
+            answers /livez and /readyz.
             """
     )
 
@@ -67,8 +72,26 @@ struct Up: AsyncParsableCommand {
     @Flag(help: "Refuse names outside the cluster domain instead of forwarding them.")
     var noDNSForward = false
 
-    @Option(help: "Where the Kubernetes API listens (HOST:PORT on loopback), for kubectl --server http://HOST:PORT.")
+    @Option(help: "Where the Kubernetes API listens (HOST:PORT). Plain HTTP on loopback (kubectl --server http://HOST:PORT); any other address (e.g. 0.0.0.0:6443) serves HTTPS with a bearer token and writes a kubeconfig.")
     var apiServer = "127.0.0.1:6443"
+
+    @Flag(name: .customLong("api-tls"), help: "Serve the API over HTTPS with a bearer token on loopback too (and write a kubeconfig).")
+    var apiTLS = false
+
+    @Option(help: "PEM serving certificate (chain) for the API; generated with openssl in the state directory when absent.")
+    var tlsCertFile: String?
+
+    @Option(help: "PEM private key of --tls-cert-file.")
+    var tlsPrivateKeyFile: String?
+
+    @Option(help: "File whose first line is the bearer token clients must send; generated (32 random bytes, hex) beside the kubeconfig when absent.")
+    var tokenFile: String?
+
+    @Option(help: "Where to write the kubeconfig for the API (mode 0600). Default with TLS: $XDG_STATE_HOME/switchboard/kubeconfig (~/.local/state/switchboard/kubeconfig).")
+    var writeKubeconfig: String?
+
+    @Option(help: "Log format of --headless on stderr: text or json.")
+    var logFormat = "text"
 
     @Option(help: "Data-plane threads (default: one per core).")
     var eventLoops: Int?
@@ -80,6 +103,7 @@ struct Up: AsyncParsableCommand {
     var privilegedPortOffset: Int?
 
     func run() async throws {
+        let stopSignal = headless && !once ? ShutdownSignal.install() : nil
         let paths = files.isEmpty ? [Self.demoDirectory()] : files
         let set = ManifestDecoder.load(paths: paths, defaultNamespace: namespace)
         let report = CheckReport(set, strict: false)
@@ -100,12 +124,20 @@ struct Up: AsyncParsableCommand {
         config.addresses.nodeCIDR = nodeCIDR
         config.addresses.loadBalancerPool = loadBalancerPool
         config.addresses.clusterDNS = clusterDNS
-        let api = apiServer.split(separator: ":")
-        guard api.count == 2, let apiPort = Int(api[1]), IPv4(String(api[0]))?.isLoopback == true else {
-            throw ValidationError("--api-server must be a loopback HOST:PORT, e.g. 127.0.0.1:6443")
+        guard logFormat == "text" || logFormat == "json" else { throw ValidationError("--log-format must be text or json") }
+        let serving: APIServing
+        do {
+            serving = try APIServing.prepare(address: apiServer, tls: apiTLS, certFile: tlsCertFile, keyFile: tlsPrivateKeyFile,
+                                             tokenFile: tokenFile, kubeconfig: writeKubeconfig)
+        } catch let e as APIServing.SetupError {
+            throw ValidationError(e.description)
         }
-        config.addresses.apiServerHost = String(api[0])
-        config.addresses.apiServerPort = apiPort
+        // Only the service mode logs: the dashboard owns the terminal and --once owns stdout.
+        HeadlessLogging.bootstrap(format: headless && !once ? logFormat : nil)
+        let log = Logger(label: "switchboard")
+        // The `kubernetes` Service's endpoint: the bound address, or loopback for a wildcard bind.
+        config.addresses.apiServerHost = IPv4(serving.host) != nil && serving.host != "0.0.0.0" ? serving.host : "127.0.0.1"
+        config.addresses.apiServerPort = serving.port
         do { _ = try config.addresses.validated() } catch {
             throw ValidationError(error.description)
         }
@@ -116,7 +148,11 @@ struct Up: AsyncParsableCommand {
         let state = edit.stateDirectory(for: paths, plan: config.addresses)
         let restored = try edit.restore(from: state)
         let saved = restored.flatMap { r in state?.objects(r, forPlan: config.addresses.planDescription) }
-        let engine = try LiveEngine(config: config, proxyConfig: proxyConfig, dnsConfig: dnsConfig, eventLoops: eventLoops)
+        let engine = try LiveEngine(config: config, proxyConfig: proxyConfig, dnsConfig: dnsConfig, eventLoops: eventLoops) {
+            $0.host = serving.host
+            $0.port = serving.port
+            $0.security = serving.security
+        }
         // File by file, each settled before the next, as successive `kubectl apply -f` runs: a
         // pod in an earlier file starts before the Services of later files exist, so it does
         // not get their environment variables (demo-data/00-env-before.yaml shows this). A saved
@@ -147,6 +183,20 @@ struct Up: AsyncParsableCommand {
             throw ExitCode(1)
         }
         await engine.settle()
+        var kubectlHint = "kubectl --server \(serving.clientURL(port: engine.api.address?.port ?? serving.port))"
+        do {
+            if let path = try serving.writeKubeconfig(boundPort: engine.api.address?.port ?? serving.port, namespace: namespace) {
+                kubectlHint = "kubectl --kubeconfig \(path)"
+                log.info("kubeconfig written", metadata: ["path": "\(path)"])
+                if !headless { FileHandle.standardError.write(Data("switchboard: kubeconfig for the API written to \(path)\n".utf8)) }
+            }
+        } catch {
+            log.error("cannot write the kubeconfig", metadata: ["error": "\(error)"])
+            FileHandle.standardError.write(Data("switchboard: cannot write the kubeconfig: \(error)\n".utf8))
+        }
+        log.info("Kubernetes API serving", metadata: [
+            "url": "\(engine.api.address?.url ?? apiServer)", "tls": "\(serving.security != nil)",
+        ])
         let source = DashboardSource(engine: engine)
         if once {
             let first = await source.snapshot()
@@ -173,15 +223,21 @@ struct Up: AsyncParsableCommand {
             }
         }
         print(engine.cluster.report(), terminator: "")
-        print("\nkubectl --server http://\(apiServer) get svc    # the Kubernetes API")
+        print("\n\(kubectlHint) get svc    # the Kubernetes API")
         print("dig @\(clusterDNS) kubia.default.svc.cluster.local    # cluster DNS")
         fflush(nil)  // visible at once when stdout is a pipe or a file
         for l in await engine.proxy.snapshot().listeners where l.state != .bound && l.state != .rejecting {
-            FileHandle.standardError.write(Data("switchboard: listener \(l.address):\(l.port) for \(l.service): \(l.state.rawValue) \(l.reason ?? "")\n".utf8))
+            log.warning("listener not bound", metadata: [
+                "address": "\(l.address):\(l.port)", "service": "\(l.service)", "state": "\(l.state.rawValue)",
+                "reason": "\(l.reason ?? "")",
+            ])
         }
-        let events = EventFollower(store: engine.cluster.store)
+        log.info("ready", metadata: ["readyz": "\(engine.api.address.map { "\($0.url)/readyz" } ?? "")"])
+        let events = EventFollower(store: engine.cluster.store, stop: stopSignal)
         await events.follow()
+        log.info("draining: stopping listeners and closing connections")
         await engine.shutdown()
+        log.info("stopped")
     }
 
     /// demo-data/ next to the working directory, or beside the executable's checkout.
@@ -201,6 +257,8 @@ struct Up: AsyncParsableCommand {
 /// Prints each new Event as a line until SIGINT/SIGTERM.
 struct EventFollower {
     let store: ObjectStore
+    /// Caught since start-up (headless); without it SIGINT/SIGTERM are caught from here on.
+    var stop: ShutdownSignal? = nil
 
     func follow() async {
         let (stream, continuation) = AsyncStream<String>.makeStream()
@@ -209,7 +267,8 @@ struct EventFollower {
             let obj = "\(ev.involvedObject.kind ?? "")/\(ev.involvedObject.name ?? "")"
             continuation.yield("\(ev.lastTimestamp ?? "")  \(ev.type ?? "")  \(ev.reason ?? "")  \(obj)  \(ev.message ?? "")")
         }
-        let signals = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
+        stop?.onReceive { continuation.finish() }
+        let signals = stop != nil ? [] : [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
             signal(sig, SIG_IGN)
             let src = DispatchSource.makeSignalSource(signal: sig)
             src.setEventHandler { continuation.finish() }

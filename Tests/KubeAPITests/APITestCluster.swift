@@ -28,7 +28,8 @@ final class APITestCluster: @unchecked Sendable {
     static let apiHost = "127.233.0.1"
 
     init(secondOctet: Int = 232, apiHost: String = APITestCluster.apiHost, watchQueueLimit: Int = 1000,
-         historyLimit: Int = 100_000, podLogs: (@Sendable (ObjectKey, String) -> String?)? = nil) throws {
+         historyLimit: Int = 100_000, podLogs: (@Sendable (ObjectKey, String) -> String?)? = nil,
+         security: KubeAPIServer.Security? = nil, readiness: (@Sendable () -> Bool)? = nil) throws {
         var config = ClusterConfig()
         config.addresses = .isolated(secondOctet: secondOctet)
         config.addresses.apiServerHost = apiHost
@@ -41,13 +42,17 @@ final class APITestCluster: @unchecked Sendable {
         var serverConfig = KubeAPIServer.Configuration(host: apiHost, port: 0, watchQueueLimit: watchQueueLimit)
         serverConfig.podLogs = podLogs
         serverConfig.logFollowInterval = 0.05
+        serverConfig.security = security
+        serverConfig.readiness = readiness
         server = KubeAPIServer(store: loop.store, registry: loop.registry, config: serverConfig, group: group)
     }
 
-    static func start(secondOctet: Int = 232, watchQueueLimit: Int = 1000, historyLimit: Int = 100_000,
-                      podLogs: (@Sendable (ObjectKey, String) -> String?)? = nil) async throws -> APITestCluster {
-        let c = try APITestCluster(secondOctet: secondOctet, watchQueueLimit: watchQueueLimit, historyLimit: historyLimit,
-                                   podLogs: podLogs)
+    static func start(secondOctet: Int = 232, apiHost: String = APITestCluster.apiHost, watchQueueLimit: Int = 1000,
+                      historyLimit: Int = 100_000, podLogs: (@Sendable (ObjectKey, String) -> String?)? = nil,
+                      security: KubeAPIServer.Security? = nil,
+                      readiness: (@Sendable () -> Bool)? = nil) async throws -> APITestCluster {
+        let c = try APITestCluster(secondOctet: secondOctet, apiHost: apiHost, watchQueueLimit: watchQueueLimit,
+                                   historyLimit: historyLimit, podLogs: podLogs, security: security, readiness: readiness)
         c.address = try await c.server.start()
         c.subscription = c.store.subscribe { [weak c] _ in c?.kick() }
         let t = Thread { [c] in c.run() }

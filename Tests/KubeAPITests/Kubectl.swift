@@ -21,6 +21,8 @@ struct Kubectl: Sendable {
     let scratch: URL
     /// Extra environment (e.g. `KUBE_EDITOR` for `kubectl edit`).
     var environment: [String: String] = [:]
+    /// A kubeconfig to use instead of `--server` (servers with TLS and a token).
+    var kubeconfig: String?
 
     static let defaultBinary = "/usr/bin/kubectl"
 
@@ -53,9 +55,9 @@ struct Kubectl: Sendable {
     private func process(_ args: [String]) -> (Process, URL, URL) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = ["--server", server, "--cache-dir", scratch.appendingPathComponent("cache").path] + args
+        p.arguments = (kubeconfig == nil ? ["--server", server] : []) + ["--cache-dir", scratch.appendingPathComponent("cache").path] + args
         p.environment = [
-            "HOME": scratch.path, "TMPDIR": scratch.path, "KUBECONFIG": scratch.appendingPathComponent("no-kubeconfig").path,
+            "HOME": scratch.path, "TMPDIR": scratch.path, "KUBECONFIG": kubeconfig ?? scratch.appendingPathComponent("no-kubeconfig").path,
             "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
         ].merging(environment) { $1 }
         let id = UUID().uuidString

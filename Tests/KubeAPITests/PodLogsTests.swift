@@ -39,9 +39,17 @@ struct PodLogsTests {
         }, until: { $0.contains("GET /later 200\n") })
         #expect(followed.stdout == "GET /hostname 200\nGET /echo 200\nGET /later 200\n", "\(followed)")
 
-        // The stream ends when the pod goes away.
+        // The stream ends when the pod goes away (deleted once the follow is open, however slowly
+        // kubectl starts on a loaded machine).
+        let logRequests: @Sendable () throws -> Int = {
+            let series = #"apiserver_request_total{code="200",resource="pods/log",verb="get"} "#
+            let line = try c.http("GET", "/metrics").body.split(separator: "\n").first { $0.hasPrefix(series) }
+            return line.flatMap { Int($0.dropFirst(series.count)) } ?? 0
+        }
+        let before = try logRequests()
         let ended = try await k.stream(["logs", "-f", pod.name, "-n", "shop", "--tail=0"], timeout: 10, during: {
-            try await Task.sleep(for: .milliseconds(300))
+            let deadline = Date().addingTimeInterval(8)
+            while try logRequests() <= before, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
             try c.registry.delete(.pods, pod.key, gracePeriodSeconds: 0)
         }, until: { _ in false })
         #expect(ended.status == 0, "kubectl exits by itself: \(ended)")

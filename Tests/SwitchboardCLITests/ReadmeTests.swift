@@ -82,9 +82,6 @@ struct ReadmeTests {
         defer { up.stop() }
         let services = try up.waitForSection("SERVICES", until: "ENDPOINTS")
         #expect(services.contains { $0.count > 1 && $0[1] == "kubia" })
-        // TODO(issue 10): the SIGTERM handler is installed after the state is printed; until the
-        // headless service mode installs it first, give it a moment.
-        try await Task.sleep(for: .seconds(1))
         #expect(up.terminate() == 0)
     }
 
