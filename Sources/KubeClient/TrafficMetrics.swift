@@ -4,11 +4,11 @@ import Telemetry
 /// families that really count connections or requests are used; anything else leaves the
 /// corresponding part nil, which the dashboard shows as "n/a" — never a made-up number.
 ///
-/// Families read:
-/// - Switchboard's proxy: `switchboard_service_connections_total`,
-///   `switchboard_service_active_connections`, `switchboard_service_bytes_total{direction="in"|"out"}`
-///   and `switchboard_endpoint_connections_total{endpoint="ip:port"}`, labelled
-///   `namespace`, `service`, `port_name`, `port`.
+/// Families read (as Switchboard's own `/metrics` writes them, see Engine/EngineMetrics):
+/// - the service proxy: `switchboard_proxy_connections_total`, `switchboard_proxy_active_connections`,
+///   `switchboard_proxy_received_bytes_total`, `switchboard_proxy_sent_bytes_total`, labelled
+///   `namespace`, `service`, `port` (the port's name, or its number when unnamed);
+/// - the ingress controller: `switchboard_ingress_requests_total{ingress,host,path,backend,status_class}`;
 /// - ingress-nginx: `nginx_ingress_controller_requests{namespace,ingress,host,path,service,status}`.
 public struct TrafficMetrics: Sendable {
     public var samples: [PrometheusSample]
@@ -25,21 +25,19 @@ public struct TrafficMetrics: Sendable {
 
     /// Per service port counters, or nil when the scrape has no proxy families.
     public func proxySnapshot(time: Double) -> ProxySnapshot? {
-        var ports: [PortKey: (TrafficCounters, [String: Int])] = [:]
+        var ports: [PortKey: TrafficCounters] = [:]
         var any = false
-        for s in samples where s.name.hasPrefix("switchboard_service_") || s.name == "switchboard_endpoint_connections_total" {
-            guard let ns = s.labels["namespace"], let svc = s.labels["service"] else { continue }
-            let key = PortKey(namespace: ns, service: svc, portName: s.labels["port_name"] ?? "",
-                              port: s.labels["port"].flatMap { Int($0) } ?? 0)
-            var entry = ports[key] ?? (TrafficCounters(), [:])
+        for s in samples where s.name.hasPrefix("switchboard_proxy_") {
+            guard let ns = s.labels["namespace"], let svc = s.labels["service"], let port = s.labels["port"] else { continue }
+            let number = Int(port)
+            let key = PortKey(namespace: ns, service: svc, portName: number == nil ? port : "", port: number ?? 0)
+            var entry = ports[key] ?? TrafficCounters()
             let v = Int(s.value.isFinite ? s.value : 0)
             switch s.name {
-            case "switchboard_service_connections_total": entry.0.totalConnections += v
-            case "switchboard_service_active_connections": entry.0.activeConnections += v
-            case "switchboard_service_bytes_total":
-                if s.labels["direction"] == "out" { entry.0.bytesOut += v } else { entry.0.bytesIn += v }
-            case "switchboard_endpoint_connections_total":
-                if let ep = s.labels["endpoint"] { entry.1[ep, default: 0] += v }
+            case "switchboard_proxy_connections_total": entry.totalConnections += v
+            case "switchboard_proxy_active_connections": entry.activeConnections += v
+            case "switchboard_proxy_received_bytes_total": entry.bytesIn += v
+            case "switchboard_proxy_sent_bytes_total": entry.bytesOut += v
             default: continue
             }
             any = true
@@ -47,16 +45,10 @@ public struct TrafficMetrics: Sendable {
         }
         guard any else { return nil }
         let stats = ports.sorted { ($0.key.namespace, $0.key.service, $0.key.portName) < ($1.key.namespace, $1.key.service, $1.key.portName) }
-            .map { key, entry in
-                let endpoints = entry.1.sorted { $0.key < $1.key }.map { ep, total -> EndpointTrafficStats in
-                    let parts = ep.split(separator: ":")
-                    return EndpointTrafficStats(ip: parts.dropLast().joined(separator: ":"), port: parts.last.flatMap { Int($0) } ?? 0,
-                                                nodeName: nil, ready: true, serving: true, terminating: false,
-                                                traffic: TrafficStats(counters: TrafficCounters(totalConnections: total)))
-                }
-                return ServicePortStats(namespace: key.namespace, name: key.service, portName: key.portName, port: key.port,
-                                        traffic: TrafficStats(counters: entry.0), endpoints: endpoints, affinity: [],
-                                        sessionAffinityTimeoutSeconds: nil)
+            .map { key, counters in
+                ServicePortStats(namespace: key.namespace, name: key.service, portName: key.portName, port: key.port,
+                                 traffic: TrafficStats(counters: counters), endpoints: [], affinity: [],
+                                 sessionAffinityTimeoutSeconds: nil)
             }
         return ProxySnapshot(time: time, resourceVersion: 0, listeners: [], servicePorts: stats, nodes: [], recentFlows: [])
     }
@@ -80,6 +72,16 @@ public struct TrafficMetrics: Sendable {
             if let status = s.labels["status"], let code = Int(status), (100..<600).contains(code) {
                 entry.1[code / 100 - 1] += n
             }
+            routes[key] = entry
+        }
+        let classes = ["1xx": 0, "2xx": 1, "3xx": 2, "4xx": 3, "5xx": 4]
+        for s in samples where s.name == "switchboard_ingress_requests_total" {
+            let key = RouteKey(ingress: s.labels["ingress"] ?? "", host: s.labels["host"] ?? "*",
+                               path: s.labels["path"] ?? "/", service: s.labels["backend"] ?? "")
+            var entry = routes[key] ?? (0, [0, 0, 0, 0, 0])
+            let n = UInt64(max(0, s.value.isFinite ? s.value : 0))
+            entry.0 += n
+            if let c = s.labels["status_class"].flatMap({ classes[$0] }) { entry.1[c] += n }
             routes[key] = entry
         }
         guard !routes.isEmpty else { return nil }

@@ -46,12 +46,12 @@ import Testing
 
 @Suite struct PrometheusTests {
     static let scrape = """
-    # HELP switchboard_service_connections_total Connections accepted per service port.
-    # TYPE switchboard_service_connections_total counter
-    switchboard_service_connections_total{namespace="default",service="kubia",port_name="http",port="80"} 120
-    switchboard_service_active_connections{namespace="default",service="kubia",port_name="http",port="80"} 3
-    switchboard_service_bytes_total{namespace="default",service="kubia",port_name="http",port="80",direction="out"} 4096 1732600000000
-    switchboard_endpoint_connections_total{namespace="default",service="kubia",port_name="http",port="80",endpoint="127.244.1.2:8080"} 70
+    # HELP switchboard_proxy_connections_total Connections the service proxy accepted, by service port.
+    # TYPE switchboard_proxy_connections_total counter
+    switchboard_proxy_connections_total{namespace="default",service="kubia",port="http"} 120
+    switchboard_proxy_active_connections{namespace="default",service="kubia",port="http"} 3
+    switchboard_proxy_sent_bytes_total{namespace="default",service="kubia",port="http"} 4096 1732600000000
+    switchboard_ingress_requests_total{ingress="default/kubia",host="kubia.example.com",path="/",backend="kubia:http",status_class="2xx"} 70
     nginx_ingress_controller_requests{controller_class="k8s.io/ingress-nginx",host="shop.local",ingress="shop",method="GET",namespace="shop",path="/",service="cart",status="200"} 41
     nginx_ingress_controller_requests{host="shop.local",ingress="shop",namespace="shop",path="/",service="cart",status="503"} 1
     weird{label="a \\"quoted\\" value"} NaN
@@ -60,7 +60,7 @@ import Testing
     @Test func parsesSamplesLabelsAndEscapes() {
         let samples = PrometheusText.parse(Self.scrape)
         #expect(samples.count == 7)
-        #expect(samples.first?.labels == ["namespace": "default", "service": "kubia", "port_name": "http", "port": "80"])
+        #expect(samples.first?.labels == ["namespace": "default", "service": "kubia", "port": "http"])
         #expect(samples.last?.labels["label"] == #"a "quoted" value"#)
     }
 
@@ -72,10 +72,12 @@ import Testing
         #expect(port.traffic.counters.totalConnections == 120)
         #expect(port.traffic.counters.activeConnections == 3)
         #expect(port.traffic.counters.bytesOut == 4096)
-        #expect(port.endpoints.first?.endpoint == "127.244.1.2:8080")
         let ingress = try #require(m.ingressSnapshot())
-        #expect(ingress.routes.first?.requests == 42)
-        #expect(ingress.routes.first?.count5xx == 1)
+        let own = try #require(ingress.routes.first { $0.ingress == "default/kubia" })
+        #expect(own.requests == 70 && own.count2xx == 70 && own.backend == "kubia:http")
+        let nginx = try #require(ingress.routes.first { $0.ingress == "shop/shop" })
+        #expect(nginx.requests == 42)
+        #expect(nginx.count5xx == 1)
     }
 
     @Test func noTrafficFamiliesMeansNoNumbers() {

@@ -65,6 +65,14 @@ struct TopBinaryTests {
         // The same frame `up --once` would print for those objects: endpoints counted from the slices.
         let lb = try #require(rows.first { $0.count > 1 && $0[1] == "kubia-lb" })
         #expect(lb.contains("3/3"), "\(lb)")
+        // Traffic from the engine's own /metrics: the demo's load generators keep kubia busy.
+        let metered = try Switchboard.run(["top", "--server", "http://127.8.10.254:16443", "--metrics-url",
+                                           "http://127.8.10.254:16443/metrics", "--interval", "1", "--once", "--view", "svc"])
+        #expect(metered.status == 0, "\(metered.stderr)")
+        let busy = try #require(metered.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            .first { $0.count > 8 && $0[1] == "kubia" && $0[2] == "ClusterIP" })
+        let rate = busy.firstIndex { $0.contains("/") && $0.first?.isNumber == true }.map { Double(busy[$0 + 1]) ?? 0 } ?? 0
+        #expect(rate > 0, "kubia's CONN/S from /metrics: \(busy)")
         let pods = try Switchboard.run(["top", "--server", "http://127.8.10.254:16443", "--once", "--view", "pods", "-o", "json"])
         #expect(pods.status == 0)
         #expect(pods.stdout.contains(#""ip" : "127.7."#), "\(pods.stdout.prefix(400))")
