@@ -10,6 +10,8 @@ struct Switchboard: AsyncParsableCommand {
         subcommands: [
             Check.self,
             Up.self,
+            Replay.self,
+            Export.self,
         ]
     )
 }

@@ -5,6 +5,7 @@ import ControlPlane
 import DataPlane
 import Dashboard
 import Engine
+import Recording
 import Foundation
 import TerminalUI
 
@@ -76,6 +77,9 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Bind privileged ports (below net.ipv4.ip_unprivileged_port_start) at port + OFFSET instead of failing; shown wherever the address is.")
     var privilegedPortOffset: Int?
 
+    @Option(help: "Record the session (snapshots and events, every --interval) to FILE; replay it with switchboard replay FILE. R in the dashboard starts and stops a recording too.")
+    var record: String?
+
     func run() async throws {
         let paths = files.isEmpty ? [Self.demoDirectory()] : files
         let set = ManifestDecoder.load(paths: paths, defaultNamespace: namespace)
@@ -122,7 +126,17 @@ struct Up: AsyncParsableCommand {
             throw ExitCode(1)
         }
         await engine.settle()
-        let source = DashboardSource(engine: engine)
+        let recorder: LiveRecorder
+        do {
+            recorder = try LiveRecorder(source: DashboardSource(engine: engine), path: record, interval: interval,
+                                        title: paths.joined(separator: " "))
+        } catch {
+            await engine.shutdown()
+            FileHandle.standardError.write(Data("switchboard: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        defer { recorder.close() }
+        let source = recorder
         if once {
             let first = await source.snapshot()
             try await Task.sleep(for: .seconds(interval))
@@ -135,7 +149,8 @@ struct Up: AsyncParsableCommand {
         }
         if !headless {
             do {
-                try await runDashboard(source: source, interval: interval)
+                try await runDashboard(source: source, interval: interval,
+                                       session: SessionLink(control: recorder, keys: .live))
                 await engine.shutdown()
                 return
             } catch let error as TerminalError {
@@ -152,7 +167,15 @@ struct Up: AsyncParsableCommand {
             FileHandle.standardError.write(Data("switchboard: listener \(l.address):\(l.port) for \(l.service): \(l.state.rawValue) \(l.reason ?? "")\n".utf8))
         }
         let events = EventFollower(store: engine.cluster.store)
+        let sampling = record == nil ? nil : Task {
+            while !Task.isCancelled {
+                _ = await recorder.snapshot()
+                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+            }
+        }
         await events.follow()
+        sampling?.cancel()
+        recorder.close()
         await engine.shutdown()
     }
 

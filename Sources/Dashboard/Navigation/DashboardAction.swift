@@ -10,6 +10,8 @@ public enum DashboardAction: Sendable, Hashable {
     case perform(ClusterAction)
     /// Fetch the tail of a pod's log; it comes back as `DashboardFeedback.podLog`.
     case fetchPodLog(ObjectRef, tailLines: Int)
+    /// Steer the session (replay clock, live recording); see `SessionKeys`.
+    case session(SessionCommand)
 }
 
 /// What the runner hands back to the loop once an asynchronous action has finished.

@@ -40,8 +40,18 @@ public struct DashboardLoop: Sendable {
         return true
     }
 
+    /// Which session keys apply (replay controls, or live recording); nil: none.
+    public var sessionKeys: SessionKeys?
+    /// The replay's timeline (or a live recording in progress), drawn as the last row.
+    public var timeline: SessionTimeline?
+
+    /// Takes a message from the session (a seek's marker label, "recording saved to …").
+    public mutating func receive(sessionMessage: String) { state.message = sessionMessage }
+
     /// Applies a key; the returned actions tell the runner to quit.
     public mutating func press(_ key: KeyPress, width: Int, height: Int) -> [DashboardAction] {
+        if case .normal = state.mode, let command = sessionKeys?.command(for: key) { return [.session(command)] }
+        let height = timeline == nil ? height : height - 1
         let context = FrameRenderer.navigationContext(model: model, state: state, width: width, height: height,
                                                       options: options)
         let actions = state.handle(key, bindings: options.bindings, context: context)
@@ -74,6 +84,10 @@ public struct DashboardLoop: Sendable {
     }
 
     public func frame(width: Int, height: Int) -> Canvas {
-        FrameRenderer.render(model: model, state: state, width: width, height: height, options: options)
+        guard let timeline, height > 2 else {
+            return FrameRenderer.render(model: model, state: state, width: width, height: height, options: options)
+        }
+        let base = FrameRenderer.render(model: model, state: state, width: width, height: height - 1, options: options)
+        return TimelineBar.compose(base, timeline: timeline, options: options)
     }
 }

@@ -1,0 +1,39 @@
+import Recording
+import Telemetry
+import Testing
+
+@Suite struct JSONDeltaTests {
+    func tree(_ s: String) throws -> JSONTree { try JSONTree.parse(Array(s.utf8)) }
+
+    @Test func patchesRebuildTheNewTree() throws {
+        let pairs = [
+            (#"{"a":1,"b":[1,2,3],"c":"x"}"#, #"{"a":2,"b":[1,2,3],"d":null}"#),
+            (#"{"ring":[1,2,3,4]}"#, #"{"ring":[3,4,5,6]}"#),
+            (#"{"ring":[1,2]}"#, #"{"ring":[1,2,3]}"#),
+            (#"[{"x":1},{"x":2},{"x":3}]"#, #"[{"x":1},{"x":5},{"x":3}]"#),
+            (#"[1,2,3]"#, #"[9,8]"#),
+            (#"{"s":"a\"b\\c\n\u00e9"}"#, #"{"s":"é ✓"}"#),
+            (#"{"n":1.5e-7}"#, #"{"n":-0.000001}"#),
+        ]
+        for (a, b) in pairs {
+            let old = try tree(a), new = try tree(b)
+            let patch = try #require(JSONDelta.diff(old, new))
+            #expect(try JSONDelta.apply(patch, to: old) == new, "\(a) → \(b)")
+            #expect(try JSONTree.parse(new.serialized()) == new)
+        }
+        #expect(JSONDelta.diff(try tree("[1]"), try tree("[1]")) == nil)
+    }
+
+    @Test func aTurningRingIsSentAsItsNewElementsOnly() throws {
+        let old = try tree("[1,2,3,4,5,6,7,8]"), new = try tree("[3,4,5,6,7,8,9,10]")
+        let patch = try #require(JSONDelta.diff(old, new))
+        #expect(String(decoding: patch.serialized(), as: UTF8.self) == #"{"a":[9,10],"k":2,"n":6}"#)
+    }
+
+    @Test func snapshotsSurviveTheTreeBitForBit() throws {
+        var gen = SyntheticSession(services: 3)
+        var s = gen.next()
+        s.proxy?.time = 1_800_000_000.123456789
+        #expect(try JSONTree.encode(s).decode(Snapshot.self) == s)
+    }
+}
