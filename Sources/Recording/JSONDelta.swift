@@ -30,7 +30,7 @@ public enum JSONDelta {
             if a.count == b.count {
                 var changed: [String: JSONTree] = [:]
                 for i in a.indices where a[i] != b[i] { changed[String(i)] = diff(a[i], b[i]) }
-                if changed.count * 2 <= a.count || a.count == 1 { return .object(["i": .object(changed)]) }
+                return .object(["i": .object(changed)])
             }
             return .object(["=": new])
         default:
