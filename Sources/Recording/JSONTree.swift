@@ -73,6 +73,11 @@ extension JSONTree {
 
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
@@ -109,6 +114,7 @@ extension JSONTree {
             case UInt8(ascii: "{"):
                 i += 1
                 var o: [String: JSONTree] = [:]
+                o.reserveCapacity(8)
                 skipSpace()
                 if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
                 while true {
@@ -146,12 +152,20 @@ extension JSONTree {
                     || bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")
                     || (bytes[i] >= 0x30 && bytes[i] <= 0x39) { i += 1 }
                 guard i > start else { throw JSONTreeError(offset: i) }
-                return .number(String(decoding: bytes[start..<i], as: UTF8.self))
+                return .number(bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<i]), as: UTF8.self) })
             }
         }
 
         mutating func string() throws -> String {
             try expect("\"")
+            // Fast path: no escapes, the bytes are the string.
+            var j = i
+            while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\") { j += 1 }
+            if j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
+                let s = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[i..<j]), as: UTF8.self) }
+                i = j + 1
+                return s
+            }
             var out: [UInt8] = []
             while i < bytes.count {
                 let b = bytes[i]

@@ -65,9 +65,10 @@ public struct RecordingReader: Sendable {
         return bytes.withUnsafeBytes { p -> RecordingIndex? in
             let offset = Int(u64(p, n - 12))
             guard offset >= RecordingFormat.preambleSize, offset < n - 12,
-                  case let .whole(kind, _, _, po, len) = RecordFrame.read(p, at: offset),
-                  kind == RecordKind.index.rawValue, po + len == n - 12 else { return nil }
-            return try? JSONDecoder().decode(RecordingIndex.self, from: Data(bytes[po..<po + len]))
+                  case let .whole(kind, flags, _, po, len) = RecordFrame.read(p, at: offset),
+                  kind == RecordKind.index.rawValue, po + len == n - 12,
+                  let payload = RecordFrame.payload(bytes, offset: po, length: len, flags: flags) else { return nil }
+            return try? JSONDecoder().decode(RecordingIndex.self, from: Data(payload))
         }
     }
 
@@ -111,11 +112,13 @@ public struct RecordingReader: Sendable {
                             index.samples.append(.init(t: time, o: offset, k: false, q: flags & RecordFrame.quietFlag != 0))
                         }
                     case .marker:
-                        if let m = try? JSONDecoder().decode([String: String].self, from: Data(bytes[po..<po + len])) {
+                        if let raw = RecordFrame.payload(bytes, offset: po, length: len, flags: flags),
+                           let m = try? JSONDecoder().decode([String: String].self, from: Data(raw)) {
                             index.markers.append(.init(t: time, label: m["label"] ?? ""))
                         }
                     case .events:
-                        if let es = try? JSONDecoder().decode([EventSummary].self, from: Data(bytes[po..<po + len])) {
+                        if let raw = RecordFrame.payload(bytes, offset: po, length: len, flags: flags),
+                           let es = try? JSONDecoder().decode([EventSummary].self, from: Data(raw)) {
                             lastEvents = es.map { .init(t: time, label: "\($0.reason) \($0.object)") }
                             index.events.append(contentsOf: lastEvents)
                         }
@@ -210,8 +213,9 @@ public struct RecordingReader: Sendable {
 
     func payloadTree(_ offset: Int, expecting kind: RecordKind) -> JSONTree? {
         bytes.withUnsafeBytes { p -> JSONTree? in
-            guard case let .whole(k, _, _, po, len) = RecordFrame.read(p, at: offset), k == kind.rawValue else { return nil }
-            return try? JSONTree.parse(Array(bytes[po..<po + len]))
+            guard case let .whole(k, flags, _, po, len) = RecordFrame.read(p, at: offset), k == kind.rawValue,
+                  let payload = RecordFrame.payload(bytes, offset: po, length: len, flags: flags) else { return nil }
+            return try? JSONTree.parse(payload)
         }
     }
 

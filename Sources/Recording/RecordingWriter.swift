@@ -14,7 +14,8 @@ public final class RecordingWriter: Sendable {
     struct State {
         var fd: Int32
         var offset: Int
-        var previous: JSONTree?
+        var cache = SnapshotTreeCache()
+        var started = false
         var lastKeyframe = -Double.infinity
         var lastTime = -Double.infinity
         var seenEvents: Set<EventSummary> = []
@@ -44,7 +45,7 @@ public final class RecordingWriter: Sendable {
         state = Mutex(State(fd: fd, offset: preamble.count))
     }
 
-    public convenience init(path: String, interval: Double = 1, keyframeSeconds: Double = 60, title: String = "",
+    public convenience init(path: String, interval: Double = 1, keyframeSeconds: Double = 120, title: String = "",
                             now: Double = Date().timeIntervalSince1970) throws {
         try self.init(path: path, header: RecordingHeader(created: now, interval: interval,
                                                           keyframeSeconds: keyframeSeconds, title: title))
@@ -59,37 +60,34 @@ public final class RecordingWriter: Sendable {
     /// Returns whether it was recorded.
     @discardableResult
     public func append(_ snapshot: Snapshot) throws -> Bool {
-        let tree = try JSONTree.encode(snapshot)
-        return try state.withLock { s in
+        try state.withLock { s in
             guard !s.closed, snapshot.time >= s.lastTime + header.interval * 0.9 else { return false }
+            let (tree, patch, first) = try s.cache.next(snapshot)
             var out: [UInt8] = []
             let entryOffset = s.offset
-            let keyframe = s.previous == nil || snapshot.time - s.lastKeyframe >= header.keyframeSeconds
-            var quiet = false
+            let keyframe = first || snapshot.time - s.lastKeyframe >= header.keyframeSeconds
+            let quiet = !first && JSONDelta.isQuiet(patch)
+            let flags = quiet ? RecordFrame.quietFlag : 0
             if keyframe {
-                quiet = s.previous.map { JSONDelta.isQuiet(JSONDelta.diff($0, tree)) } ?? false
-                out = RecordFrame(kind: .keyframe, flags: quiet ? RecordFrame.quietFlag : 0, time: snapshot.time,
-                                  payload: tree.serialized()).encoded()
+                out = RecordFrame.compressed(kind: .keyframe, flags: flags, time: snapshot.time, payload: tree.serialized()).encoded()
                 s.lastKeyframe = snapshot.time
             } else {
-                let patch = JSONDelta.diff(s.previous!, tree)
-                quiet = JSONDelta.isQuiet(patch)
-                out = RecordFrame(kind: .delta, flags: quiet ? RecordFrame.quietFlag : 0, time: snapshot.time,
-                                  payload: (patch ?? .object([:])).serialized()).encoded()
+                out = RecordFrame.compressed(kind: .delta, flags: flags, time: snapshot.time,
+                                             payload: (patch ?? .object([:])).serialized()).encoded()
             }
             let events = snapshot.cluster?.events ?? []
             let fresh = events.filter { !s.seenEvents.contains($0) }
-            if !fresh.isEmpty, s.previous != nil {
+            if !fresh.isEmpty, s.started {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = .sortedKeys
-                out.append(contentsOf: RecordFrame(kind: .events, time: snapshot.time,
+                out.append(contentsOf: RecordFrame.compressed(kind: .events, time: snapshot.time,
                                                    payload: Array(try encoder.encode(fresh))).encoded())
                 for e in fresh { s.index.events.append(.init(t: snapshot.time, label: "\(e.reason) \(e.object)")) }
             }
             s.seenEvents = Set(events)
             try Self.writeAll(s.fd, out)
             s.offset += out.count
-            s.previous = tree
+            s.started = true
             s.lastTime = snapshot.time
             s.index.samples.append(.init(t: snapshot.time, o: entryOffset, k: keyframe, q: quiet))
             if keyframe { fsync(s.fd) }
@@ -117,7 +115,7 @@ public final class RecordingWriter: Sendable {
             defer { Glibc.close(s.fd) }
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            var out = RecordFrame(kind: .index, time: s.lastTime.isFinite ? s.lastTime : header.created,
+            var out = RecordFrame.compressed(kind: .index, time: s.lastTime.isFinite ? s.lastTime : header.created,
                                   payload: Array(try encoder.encode(s.index))).encoded()
             out.append(contentsOf: le(UInt64(s.offset)))
             out.append(contentsOf: RecordFormatTail.magic)

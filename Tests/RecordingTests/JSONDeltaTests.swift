@@ -1,4 +1,4 @@
-import Recording
+@testable import Recording
 import Telemetry
 import Testing
 
@@ -35,5 +35,26 @@ import Testing
         var s = gen.next()
         s.proxy?.time = 1_800_000_000.123456789
         #expect(try JSONTree.encode(s).decode(Snapshot.self) == s)
+    }
+}
+
+@Suite struct SnapshotTreeCacheTests {
+    /// Re-used subtrees give exactly the tree a full encode gives, and the patch rebuilds it.
+    @Test func cachedTreesEqualFullEncodesAndPatchesApply() throws {
+        var gen = SyntheticSession(services: 20, busyServices: 5, flowsPerSecond: 7, flowRing: 30)
+        var cache = SnapshotTreeCache()
+        var previous: JSONTree?
+        for i in 0..<400 {
+            var s = gen.next()
+            if i == 200 { s.ingress = IngressSnapshot(address: "127.0.0.9", httpPort: 80, httpsPort: nil, ingresses: [], routes: [],
+                                                       unmatched: 0, recentFlows: [], tlsProblems: [], resourceVersion: 1) }
+            let (tree, patch, first) = try cache.next(s)
+            #expect(tree == (try JSONTree.encode(s)), "sample \(i)")
+            #expect(first == (i == 0))
+            if let previous {
+                #expect(try JSONDelta.apply(patch ?? .object([:]), to: previous) == tree, "sample \(i)")
+            }
+            previous = tree
+        }
     }
 }
