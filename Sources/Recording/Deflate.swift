@@ -6,7 +6,8 @@ import NIOCore
 enum Deflate {
     static func compress(_ bytes: [UInt8]) -> [UInt8]? {
         var buffer = ByteBuffer(bytes: bytes)
-        guard let out = try? buffer.compress(with: .deflate()) else { return nil }
+        let best = ZlibConfiguration(windowSize: 15, compressionLevel: 9, memoryLevel: 9)
+        guard let out = try? buffer.compress(with: .deflate(configuration: best)) else { return nil }
         return Array(out.readableBytesView)
     }
 

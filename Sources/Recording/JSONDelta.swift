@@ -5,7 +5,8 @@
 /// - `{"o": {key: patch…}, "-": [key…]}`: an object with some members changed, added or removed;
 /// - `{"i": {"index": patch…}}`: an array of the same length with some elements changed;
 /// - `{"k": n, "n": m, "a": [value…]}`: a ring (flows): drop n from the front, keep the next m,
-///   append these. Rings turn over every second, so positional diffs would rewrite them whole.
+///   append these (objects sharing their keys as columns: `{"c": [key…], "r": [[value…]…]}`).
+///   Rings turn over every second, so positional diffs would rewrite them whole.
 public enum JSONDelta {
     /// nil when the two trees are equal.
     public static func diff(_ old: JSONTree, _ new: JSONTree) -> JSONTree? {
@@ -46,7 +47,42 @@ public enum JSONDelta {
         while k + n < a.count, n < b.count, a[k + n] == b[n] { n += 1 }
         guard k + n == a.count, n * 2 >= b.count, k > 0 || n < b.count || a.count != b.count else { return nil }
         if k == 0, n == b.count, a.count == b.count { return nil }
-        return .object(["k": .number(String(k)), "n": .number(String(n)), "a": .array(Array(b[n...]))])
+        return .object(["k": .number(String(k)), "n": .number(String(n)), "a": columns(Array(b[n...]))])
+    }
+
+    /// Appended objects that share their keys (flow records) as `{"c": [key…], "r": [[value…]…]}`:
+    /// the keys once, not once per element.
+    static func columns(_ items: [JSONTree]) -> JSONTree {
+        guard items.count >= 2, case let .object(first) = items[0] else { return .array(items) }
+        let keys = first.keys.sorted()
+        var rows: [JSONTree] = []
+        for item in items {
+            guard case let .object(o) = item, o.count == keys.count else { return .array(items) }
+            var row: [JSONTree] = []
+            for k in keys {
+                guard let v = o[k] else { return .array(items) }
+                row.append(v)
+            }
+            rows.append(.array(row))
+        }
+        return .object(["c": .array(keys.map { .string($0) }), "r": .array(rows)])
+    }
+
+    static func rows(_ a: JSONTree) throws -> [JSONTree] {
+        switch a {
+        case let .array(items): return items
+        case let .object(o):
+            guard case let .array(keys)? = o["c"], case let .array(rows)? = o["r"] else { throw PatchError() }
+            let names = try keys.map { k -> String in
+                guard case let .string(s) = k else { throw PatchError() }
+                return s
+            }
+            return try rows.map { r in
+                guard case let .array(values) = r, values.count == names.count else { throw PatchError() }
+                return .object(Dictionary(uniqueKeysWithValues: zip(names, values)))
+            }
+        default: throw PatchError()
+        }
     }
 
     public struct PatchError: Error, Sendable {}
@@ -74,10 +110,10 @@ public enum JSONDelta {
             }
             return .array(a)
         }
-        if case let .number(ks)? = p["k"], case let .number(ns)? = p["n"], case let .array(add)? = p["a"],
+        if case let .number(ks)? = p["k"], case let .number(ns)? = p["n"], let appended = p["a"],
            let k = Int(ks), let n = Int(ns) {
             guard case let .array(a) = base, k >= 0, n >= 0, k + n <= a.count else { throw PatchError() }
-            return .array(Array(a[k..<k + n]) + add)
+            return .array(Array(a[k..<k + n]) + (try rows(appended)))
         }
         if p.isEmpty { return base }
         throw PatchError()

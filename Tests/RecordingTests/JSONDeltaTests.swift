@@ -10,6 +10,8 @@ import Testing
             (#"{"a":1,"b":[1,2,3],"c":"x"}"#, #"{"a":2,"b":[1,2,3],"d":null}"#),
             (#"{"ring":[1,2,3,4]}"#, #"{"ring":[3,4,5,6]}"#),
             (#"{"ring":[1,2]}"#, #"{"ring":[1,2,3]}"#),
+            (#"[{"a":1,"b":2},{"a":3,"b":4}]"#, #"[{"a":3,"b":4},{"a":5,"b":6},{"a":7,"b":null}]"#),
+            (#"[{"a":1},{"a":3}]"#, #"[{"a":3},{"a":5},{"b":7}]"#),
             (#"[{"x":1},{"x":2},{"x":3}]"#, #"[{"x":1},{"x":5},{"x":3}]"#),
             (#"[1,2,3]"#, #"[9,8]"#),
             (#"{"s":"a\"b\\c\n\u00e9"}"#, #"{"s":"é ✓"}"#),
@@ -28,6 +30,11 @@ import Testing
         let old = try tree("[1,2,3,4,5,6,7,8]"), new = try tree("[3,4,5,6,7,8,9,10]")
         let patch = try #require(JSONDelta.diff(old, new))
         #expect(String(decoding: patch.serialized(), as: UTF8.self) == #"{"a":[9,10],"k":2,"n":6}"#)
+        let flows = try tree(#"[{"c":"x","n":1},{"c":"y","n":2},{"c":"z","n":3}]"#)
+        let turned = try tree(#"[{"c":"y","n":2},{"c":"z","n":3},{"c":"w","n":4},{"c":"v","n":5}]"#)
+        let columns = try #require(JSONDelta.diff(flows, turned))
+        #expect(String(decoding: columns.serialized(), as: UTF8.self) == #"{"a":{"c":["c","n"],"r":[["w",4],["v",5]]},"k":1,"n":2}"#)
+        #expect(try JSONDelta.apply(columns, to: flows) == turned)
     }
 
     @Test func snapshotsSurviveTheTreeBitForBit() throws {

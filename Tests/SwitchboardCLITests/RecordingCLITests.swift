@@ -94,8 +94,8 @@ struct RecordingCLITests {
     @Test func replayInATerminalPausesSeeksJumpsAndQuits() throws {
         let t = try Tmux(width: 120, height: 36, command: ["replay", "--paused", Self.demo])
         defer { t.kill() }
-        let first = try t.waitFor { $0.contains("Services [") && $0.contains("0:00 / 0:") }
-        #expect(first.contains("kubia") && first.contains("pod-failure.swrec"))
+        let first = try t.waitFor { $0.contains("Services [") && $0.contains(" kubia ") && $0.contains("0:00 / 0:") }
+        #expect(first.contains("pod-failure.swrec"))
         t.send("Right")
         _ = try t.waitFor("0:05 / 0:")
         t.send("Space")

@@ -18,7 +18,8 @@ let seconds = args.count > 1 ? Int(args[1])! : 3600
 let services = args.count > 2 ? Int(args[2])! : 100
 let keyframeSeconds = args.count > 3 ? Double(args[3])! : 120
 let path = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(getpid()).swrec").path
-defer { try? FileManager.default.removeItem(atPath: path) }
+let keep = ProcessInfo.processInfo.environment["RECORDING_BENCH_KEEP"]
+defer { if let keep { try? FileManager.default.moveItem(atPath: path, toPath: keep) } else { try? FileManager.default.removeItem(atPath: path) } }
 
 var gen = SyntheticSession(services: services)
 var samples: [Snapshot] = []
