@@ -31,6 +31,25 @@ struct RecordingCLITests {
         }
     }
 
+    /// A recorder killed with -9 leaves a file without its index that replays every whole second.
+    @Test func aRecordingKilledWithSigkillReplaysUpToItsLastSecond() throws {
+        let file = Self.temporary("killed.swrec")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let flags = Self.flags.map { $0.replacingOccurrences(of: "127.252.", with: "127.253.") }
+        let up = try HeadlessSwitchboard(arguments: ["up", "--headless", "--record", file, "demo-data/"] + flags)
+        defer { up.stop() }
+        _ = try up.waitForSection("SERVICES", until: "ENDPOINTS")
+        Thread.sleep(forTimeInterval: 2.5)  // a keyframe and a few deltas at --interval 0.5
+        kill(up.process.processIdentifier, SIGKILL)
+        up.process.waitUntilExit()
+        let r = try SwitchboardBinary.run(["replay", "--once", "--view", "svc", file])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("no index"), "\(r.stderr)")
+        #expect(r.stdout.contains("kubia"))
+        let json = try SwitchboardBinary.run(["export", file, "--format", "json"])
+        #expect(json.lines.filter { $0.contains(#""type":"snapshot""#) }.count >= 2)
+    }
+
     @Test func damagedAndNewerFilesAreExplained() throws {
         let data = try #require(FileManager.default.contents(atPath: Repository.root.appendingPathComponent(Self.demo).path))
         var bytes = [UInt8](data)
