@@ -130,6 +130,34 @@ struct RecordingCLITests {
         _ = try t.waitFor("EXITED 0")
     }
 
+    /// Live: R starts a recording (the bar shows REC), m adds a marker, R again saves it, and the
+    /// file replays with its marker.
+    @Test func liveCapitalRRecordsAndMAddsAMarker() throws {
+        let flags = Self.flags.map { $0.replacingOccurrences(of: "127.252.", with: "127.254.") }
+        let t = try Tmux(width: 120, height: 36, command: ["up", "demo-data/"] + flags)
+        defer { t.kill() }
+        _ = try t.waitFor { $0.contains("Services [") && $0.contains(" kubia ") }
+        t.send("R")
+        _ = try t.waitFor { $0.contains("● REC") }
+        Thread.sleep(forTimeInterval: 1.5)
+        t.send("m")
+        _ = try t.waitFor("marker 1 added")
+        Thread.sleep(forTimeInterval: 1.2)
+        t.send("R")
+        let saved = try t.waitFor("recording saved to ")
+        let name = try #require(saved.split(separator: " ").first { $0.hasPrefix("switchboard-") && $0.hasSuffix(".swrec") })
+        let path = Repository.root.appendingPathComponent(String(name)).path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(!saved.contains("● REC"))
+        t.send("q")
+        _ = try t.waitFor("EXITED 0")
+        let json = try SwitchboardBinary.run(["export", path, "--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        #expect(json.stderr.isEmpty, "closed cleanly: \(json.stderr)")
+        #expect(json.lines.contains { $0.contains(#""label":"marker 1""#) })
+        #expect(json.lines.filter { $0.contains(#""type":"snapshot""#) }.count >= 2)
+    }
+
     /// Seconds into the recording the timeline shows (`m:ss / m:ss`).
     static func position(_ screen: String) -> Int? {
         guard let line = screen.split(separator: "\n").last(where: { $0.contains(" / ") && $0.contains("swrec") }),
