@@ -14,6 +14,7 @@ public final class SessionLink: Sendable {
     public init(control: any SessionControl, keys: SessionKeys) {
         self.control = control
         self.keys = keys
+        if let hint = keys.hint { messages.withLock { $0.append(hint) } }
     }
 
     func send(_ command: SessionCommand) {

@@ -39,6 +39,7 @@ import Testing
         #expect(loop.press(.char(" "), width: 100, height: 20) == [])
         #expect(loop.press(.char("]"), width: 100, height: 20) == [])
         #expect(loop.press(.char("R"), width: 100, height: 20) == [], "R is not a replay key")
+        #expect(SessionKeys.replay.hint?.contains("space pause") == true && SessionKeys.live.hint == nil)
     }
 
     @Test func liveRecordsWithCapitalRAndMarksWithMWhileLowercaseRReversesTheSort() {

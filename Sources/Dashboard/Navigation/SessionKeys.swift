@@ -9,6 +9,14 @@ public enum SessionKeys: Sendable, Hashable {
     case live
     case replay
 
+    /// The keys in one line, shown in the footer when a replay opens.
+    public var hint: String? {
+        switch self {
+        case .replay: "space pause  ←/→ 5 s  PgUp/PgDn 10 %  [ ] event/marker  -/+ speed  q quit"
+        case .live: nil
+        }
+    }
+
     public func command(for key: KeyPress) -> SessionCommand? {
         switch (self, key) {
         case (.replay, .char(" ")): .togglePause
