@@ -27,7 +27,7 @@ extension JSONTree {
     }
 
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder().decode(type, from: Data(serialized()))
+        try JSONTreeDecoder.decode(type, from: self)
     }
 
     public static func parse(_ bytes: [UInt8]) throws -> JSONTree {
