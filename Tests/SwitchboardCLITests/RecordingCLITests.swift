@@ -3,7 +3,7 @@ import SwitchboardTestSupport
 import Testing
 
 /// Recording and replay through the real binary: `up --record`, `replay`, `export`.
-@Suite("switchboard record / replay / export")
+@Suite("switchboard record / replay / export", .serialized)
 struct RecordingCLITests {
     static let flags = ["--service-cidr", "127.252.0.0/18", "--pod-cidr", "127.252.64.0/18",
                         "--node-cidr", "127.252.200.0/24", "--load-balancer-pool", "127.252.250.0/24",
