@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // Floor 1: API objects, selectors, validation, manifest decoding.
@@ -57,7 +58,8 @@ let package = Package(
             ]
         ),
         // Floor 2: the session file format (keyframes + deltas of Snapshots, an index, markers).
-        .target(name: "Recording", dependencies: ["Telemetry"]),
+        .target(name: "Recording", dependencies: ["Telemetry", .product(name: "CompressNIO", package: "compress-nio"),
+                                                .product(name: "NIOCore", package: "swift-nio")]),
         // Floor 3: a Kubernetes API client (list + watch, patch; kubeconfig, bearer tokens, TLS),
         // for dashboards attached to a running engine or a real cluster.
         .target(

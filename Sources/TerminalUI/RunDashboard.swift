@@ -31,9 +31,10 @@ final class SampleMailbox: Sendable {
 ///   - interval: seconds between samples; nil uses `config.interval` (default 1 s).
 public func runDashboard(source: any SnapshotSource,
                          actions: any ClusterActions = RefusingActions(reason: "this session takes no actions"),
-                         interval: Double? = nil, config: DashboardConfig = .load()) async throws {
+                         interval: Double? = nil, config: DashboardConfig = .load(),
+                         session: SessionLink? = nil) async throws {
     try await runDashboard(source: source, actions: actions, interval: interval, config: config,
-                           terminal: TerminalTarget())
+                           terminal: TerminalTarget(), session: session)
 }
 
 /// Which terminal to open: the process's own, or a pty in tests.
@@ -46,7 +47,8 @@ struct TerminalTarget: Sendable {
 
 func runDashboard(source: any SnapshotSource,
                   actions: any ClusterActions = RefusingActions(reason: "this session takes no actions"),
-                  interval: Double?, config: DashboardConfig, terminal: TerminalTarget) async throws {
+                  interval: Double?, config: DashboardConfig, terminal: TerminalTarget,
+                  session: SessionLink? = nil) async throws {
     let mailbox = SampleMailbox()
     let period = max(0.05, interval ?? config.interval)
     let sampler = Task {
@@ -59,10 +61,12 @@ func runDashboard(source: any SnapshotSource,
         }
     }
     defer { sampler.cancel() }
+    let poller = session?.poll(until: mailbox)
+    defer { poller?.cancel() }
     let result: Result<Void, Error> = await withCheckedContinuation { continuation in
         let thread = Thread {
             continuation.resume(returning: Result {
-                try uiLoop(mailbox: mailbox, actions: actions, config: config, terminal: terminal)
+                try uiLoop(mailbox: mailbox, actions: actions, config: config, terminal: terminal, link: session)
             })
         }
         thread.name = "switchboard-ui"
@@ -74,16 +78,18 @@ func runDashboard(source: any SnapshotSource,
 
 /// The UI thread: owns the TerminalSession from creation to `end()`.
 func uiLoop(mailbox: SampleMailbox, actions: any ClusterActions, config: DashboardConfig,
-            terminal: TerminalTarget) throws {
+            terminal: TerminalTarget, link: SessionLink? = nil) throws {
     let theme = (try? Theme.load(config.theme, directories: config.themeDirectories)) ?? .dark
     let session = try TerminalSession(input: terminal.input, output: terminal.output, term: terminal.term, theme: theme,
                                       colors: config.colors, ascii: config.ascii, environment: terminal.environment)
     defer { session.end() }
     var loop = DashboardLoop(config: config, glyphs: session.glyphs)
+    loop.sessionKeys = link?.keys
     var dirty = true
     var shownMessage = false
     while true {
         if let m = mailbox.take() { dirty = loop.receive(prepared: m) || dirty }
+        if let link { dirty = link.update(&loop) || dirty }
         for f in mailbox.takeFeedback() {
             loop.receive(f)
             dirty = true
@@ -100,14 +106,15 @@ func uiLoop(mailbox: SampleMailbox, actions: any ClusterActions, config: Dashboa
         shownMessage = true
         let todo = loop.press(key, width: session.width, height: session.height)
         if todo.contains(.quit) { return }
-        for action in todo { dispatch(action, to: actions, replyTo: mailbox) }
+        for action in todo { dispatch(action, to: actions, replyTo: mailbox, session: link) }
         dirty = true
     }
 }
 
 /// Runs an action off the UI thread; its result comes back through the mailbox, so a slow API
 /// server never freezes the keys.
-func dispatch(_ action: DashboardAction, to actions: any ClusterActions, replyTo mailbox: SampleMailbox) {
+func dispatch(_ action: DashboardAction, to actions: any ClusterActions, replyTo mailbox: SampleMailbox,
+              session: SessionLink? = nil) {
     switch action {
     case .quit, .freeze: break
     case let .perform(change):
@@ -116,5 +123,7 @@ func dispatch(_ action: DashboardAction, to actions: any ClusterActions, replyTo
         Task { mailbox.put(.podLog(pod, await actions.podLog(pod, tailLines: tailLines))) }
     case let .exportManifests(path):
         Task { mailbox.put(.exported(path, await actions.exportManifests(to: path))) }
+    case let .session(command):
+        session?.send(command)
     }
 }

@@ -11,6 +11,8 @@ struct Switchboard: AsyncParsableCommand {
             Check.self,
             Up.self,
             Top.self,
+            Replay.self,
+            Export.self,
         ]
     )
 }

@@ -5,6 +5,7 @@ import ControlPlane
 import DataPlane
 import Dashboard
 import Engine
+import Recording
 import Foundation
 import KubeAPI
 import Logging
@@ -102,6 +103,9 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Bind privileged ports (below net.ipv4.ip_unprivileged_port_start) at port + OFFSET instead of failing; shown wherever the address is.")
     var privilegedPortOffset: Int?
 
+    @Option(help: "Record the session (snapshots and events, every --interval) to FILE; replay it with switchboard replay FILE. R in the dashboard starts and stops a recording too.")
+    var record: String?
+
     func run() async throws {
         let stopSignal = headless && !once ? ShutdownSignal.install() : nil
         let paths = files.isEmpty ? [Self.demoDirectory()] : files
@@ -197,7 +201,17 @@ struct Up: AsyncParsableCommand {
         log.info("Kubernetes API serving", metadata: [
             "url": "\(engine.api.address?.url ?? apiServer)", "tls": "\(serving.security != nil)",
         ])
-        let source = DashboardSource(engine: engine)
+        let recorder: LiveRecorder
+        do {
+            recorder = try LiveRecorder(source: DashboardSource(engine: engine), path: record, interval: interval,
+                                        title: paths.joined(separator: " "))
+        } catch {
+            await engine.shutdown()
+            FileHandle.standardError.write(Data("switchboard: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        defer { recorder.close() }
+        let source = recorder
         if once {
             let first = await source.snapshot()
             try await Task.sleep(for: .seconds(interval))
@@ -213,7 +227,8 @@ struct Up: AsyncParsableCommand {
                 try await runDashboard(source: source,
                                        actions: edit.actions(engine: engine, state: state, set: set, namespace: namespace,
                                                              sources: paths),
-                                       interval: interval, config: edit.dashboardConfig(notice: notice))
+                                       interval: interval, config: edit.dashboardConfig(notice: notice),
+                                       session: SessionLink(control: recorder, keys: .live))
                 await engine.shutdown()
                 return
             } catch let error as TerminalError {
@@ -234,7 +249,15 @@ struct Up: AsyncParsableCommand {
         }
         log.info("ready", metadata: ["readyz": "\(engine.api.address.map { "\($0.url)/readyz" } ?? "")"])
         let events = EventFollower(store: engine.cluster.store, stop: stopSignal)
+        let sampling = record == nil ? nil : Task {
+            while !Task.isCancelled {
+                _ = await recorder.snapshot()
+                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+            }
+        }
         await events.follow()
+        sampling?.cancel()
+        recorder.close()
         log.info("draining: stopping listeners and closing connections")
         await engine.shutdown()
         log.info("stopped")

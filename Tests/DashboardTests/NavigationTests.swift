@@ -114,7 +114,7 @@ import Testing
         // CONN/S is column 8: kubia (40/s) first when descending.
         for _ in 0..<9 { _ = press([.char(">")], &s) }
         #expect(s.current.sortColumn == 8)
-        _ = press([.char("R")], &s)
+        _ = press([.char("I")], &s)
         #expect(s.current.descending)
         #expect(names().first == "default/kubia")
         _ = press([.char("N")], &s)

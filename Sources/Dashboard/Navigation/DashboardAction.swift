@@ -12,6 +12,8 @@ public enum DashboardAction: Sendable, Hashable {
     case fetchPodLog(ObjectRef, tailLines: Int)
     /// `:w FILE`: export the cluster as manifests; the outcome comes back as `.exported`.
     case exportManifests(String)
+    /// Steer the session (replay clock, live recording); see `SessionKeys`.
+    case session(SessionCommand)
 }
 
 /// What the runner hands back to the loop once an asynchronous action has finished.

@@ -47,7 +47,7 @@ public struct KeyBindings: Sendable, Hashable {
         .enter: .enter, .right: .enter, .escape: .back, .left: .back, .char("d"): .details,
         .tab: .nextPane, .backTab: .previousPane,
         .char(":"): .command, .char("/"): .filter, .char("?"): .help, .function(1): .help,
-        .char(">"): .sortNext, .char("<"): .sortPrevious, .char("R"): .sortReverse, .char("N"): .sortByName,
+        .char(">"): .sortNext, .char("<"): .sortPrevious, .char("I"): .sortReverse, .char("N"): .sortByName,
         .char("f"): .freeze, .char("q"): .quit, .ctrl("c"): .quit,
     ])
 

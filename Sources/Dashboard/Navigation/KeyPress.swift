@@ -4,6 +4,8 @@ public enum KeyPress: Sendable, Hashable {
     case char(Character)
     case ctrl(Character)
     case up, down, left, right, pageUp, pageDown, home, end
+    /// Shift-← / Shift-→ (the replay's larger jumps).
+    case shiftLeft, shiftRight
     case enter, escape, tab, backTab, backspace, delete
     case function(Int)
     /// The terminal changed size (one event per resize, after ncurses has the new size).
@@ -12,7 +14,7 @@ public enum KeyPress: Sendable, Hashable {
     private static let named: [(String, KeyPress)] = [
         ("up", .up), ("down", .down), ("left", .left), ("right", .right), ("pgup", .pageUp),
         ("pgdn", .pageDown), ("home", .home), ("end", .end), ("enter", .enter), ("esc", .escape),
-        ("tab", .tab), ("shift-tab", .backTab), ("backspace", .backspace), ("delete", .delete),
+        ("tab", .tab), ("shift-tab", .backTab), ("shift-left", .shiftLeft), ("shift-right", .shiftRight), ("backspace", .backspace), ("delete", .delete),
         ("space", .char(" ")), ("resize", .resize),
     ]
 

@@ -44,8 +44,18 @@ public struct DashboardLoop: Sendable {
         return true
     }
 
+    /// Which session keys apply (replay controls, or live recording); nil: none.
+    public var sessionKeys: SessionKeys?
+    /// The replay's timeline (or a live recording in progress), drawn as the last row.
+    public var timeline: SessionTimeline?
+
+    /// Takes a message from the session (a seek's marker label, "recording saved to …").
+    public mutating func receive(sessionMessage: String) { state.message = sessionMessage }
+
     /// Applies a key; the returned actions tell the runner to quit.
     public mutating func press(_ key: KeyPress, width: Int, height: Int) -> [DashboardAction] {
+        if case .normal = state.mode, let command = sessionKeys?.command(for: key) { return [.session(command)] }
+        let height = timeline == nil ? height : height - 1
         let context = FrameRenderer.navigationContext(model: model, state: state, width: width, height: height,
                                                       options: options)
         if case .command(let text) = state.mode, key == .enter, let path = ExportCommand.path(text) {
@@ -92,13 +102,15 @@ public struct DashboardLoop: Sendable {
     }
 
     public func frame(width: Int, height: Int) -> Canvas {
-        var canvas = FrameRenderer.render(model: model, state: state, width: width, height: height, options: options)
-        if let prompt = actions.prompt, width >= FrameRenderer.minimumWidth, height >= FrameRenderer.minimumHeight {
+        let frameHeight = timeline != nil && height > 2 ? height - 1 : height
+        var canvas = FrameRenderer.render(model: model, state: state, width: width, height: frameHeight, options: options)
+        if let prompt = actions.prompt, width >= FrameRenderer.minimumWidth, frameHeight >= FrameRenderer.minimumHeight {
             ActionOverlay.draw(&canvas, prompt: prompt, cluster: model.cluster, options: options)
         } else if state.mode == .normal, state.message == nil, width >= FrameRenderer.minimumWidth,
-                  height >= FrameRenderer.minimumHeight {
+                  frameHeight >= FrameRenderer.minimumHeight {
             ActionOverlay.drawHints(&canvas, pane: state.current.pane, readOnly: options.readOnly)
         }
-        return canvas
+        guard let timeline, height > 2 else { return canvas }
+        return TimelineBar.compose(canvas, timeline: timeline, options: options)
     }
 }

@@ -1,6 +1,0 @@
-import Recording
-import Testing
-
-@Suite struct RecordingFormatTests {
-    @Test func versionIsOne() { #expect(RecordingFormat.majorVersion == 1) }
-}
