@@ -1,3 +1,4 @@
+import ControlPlane
 import NIOCore
 
 /// How the ingress controller is exposed and how patient it is. The address is given, not
@@ -43,6 +44,8 @@ public struct IngressConfig: Sendable {
     /// Limits on the request head: larger or more fields get 431.
     public var maxHeaderBytes = 32 * 1024
     public var maxHeaderCount = 100
+    /// Wall clock for flow record timestamps (a `ManualClock` in tests).
+    public var clock: any ClusterClock = SystemClock()
 
     public init(address: String) { self.address = address }
 }

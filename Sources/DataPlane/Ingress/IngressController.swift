@@ -39,15 +39,21 @@ public final class IngressController: Sendable {
         var certificates: [ObjectKey: IngressCertificate] = [:]
     }
 
-    public init(store: ObjectStore, registry: Registry, group: any EventLoopGroup, config: IngressConfig) {
+    /// `flowRing` is where finished requests are listed; pass the service proxy's so L4 and HTTP
+    /// flows share one list (default: a ring of its own, read through `snapshot().recentFlows`).
+    public init(store: ObjectStore, registry: Registry, group: any EventLoopGroup, config: IngressConfig,
+                flowRing: FlowRing? = nil) {
         self.store = store
         self.registry = registry
         self.config = config
         self.group = group
         var loops: [any EventLoop] = []
         for l in group.makeIterator() { loops.append(l) }
-        core = IngressCore(config: config, loops: loops)
+        core = IngressCore(config: config, loops: loops, flows: flowRing ?? FlowRing())
     }
+
+    /// The ring this controller lists its requests in (shared with the proxy when so built).
+    public var flowRing: FlowRing { core.flows }
 
     /// The ports actually bound (after a remap, or the ephemeral port for 0).
     public var httpPort: Int? { state.withLock { $0.httpPort } }
@@ -121,7 +127,13 @@ public final class IngressController: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let ops = channel.pipeline.syncOperations
                     if let tls { try ops.addHandler(NIOSSLServerHandler(context: tls)) }
-                    try ops.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false,
+                    // An upgrade configuration without upgraders: every request reaches our
+                    // handler (the upgrade handler leaves after the first), and the request
+                    // decoder forwards what follows an upgrade request when it is removed, so a
+                    // 101 from the upstream can turn the connection into a relay (IngressTunnel).
+                    try ops.configureHTTPServerPipeline(withPipeliningAssistance: true,
+                                                        withServerUpgrade: (upgraders: [], completionHandler: { _ in }),
+                                                        withErrorHandling: false,
                                                         withEncoderConfiguration: .init(),
                                                         withDecoderLimitConfiguration: limits)
                     try ops.addHandler(IngressServerHandler(core: core, scheme: scheme, port: requested))
@@ -231,14 +243,25 @@ public final class IngressController: Sendable {
     // MARK: snapshot
 
     /// What the dashboard shows: routes with their traffic, recent requests, TLS problems.
+    /// `recentFlows` is this controller's part of the flow ring, in the ingress's own shape.
     public func snapshot() -> IngressSnapshot {
         let table = core.current
-        let (routes, unmatched, flows) = core.stats.read(routes: table.router.routes)
+        let (routes, unmatched) = core.stats.read(routes: table.router.routes)
+        let prefix = config.address + ":"
+        let flows: [IngressFlowRecord] = core.flows.recent().compactMap { f in
+            guard f.frontendKind == .ingress, f.frontend.hasPrefix(prefix), let h = f.http else { return nil }
+            return IngressFlowRecord(client: f.client, method: h.method, host: h.host, path: h.path, status: h.status,
+                                     latencyMicros: UInt64(f.duration), endpoint: f.endpoint, route: h.route)
+        }
         let ports = state.withLock { ($0.httpPort, $0.httpsPort) }
         return IngressSnapshot(address: config.address, httpPort: ports.0, httpsPort: ports.1,
                                ingresses: table.served.map(\.description), routes: routes, unmatched: unmatched,
                                recentFlows: flows, tlsProblems: table.tlsProblems, resourceVersion: table.resourceVersion)
     }
+
+    /// Requests sent again so far, after a connect failure or an upstream that closed before
+    /// answering (what keeps pod churn invisible to clients).
+    public var retries: Int { core.retries.load(ordering: .relaxed) }
 
     /// Upstream connections opened so far (all event loops): with keep-alive pooling this stays
     /// far below the request count.

@@ -12,7 +12,7 @@ protocol IngressUpstreamDelegate: AnyObject {
 
 /// The handler at the end of an upstream connection's pipeline. Reads are held while the client
 /// cannot take more (back-pressure: the upstream's socket fills, TCP slows the pod down).
-final class IngressUpstreamHandler: ChannelDuplexHandler {
+final class IngressUpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
@@ -140,7 +140,7 @@ final class IngressUpstreamPool {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
                     try channel.pipeline.syncOperations.addHandler(IngressUpstreamHandler())
                 }
             }
