@@ -163,18 +163,21 @@ extension IngressServerHandler {
                 if let p = try? cops.handler(type: HTTPServerPipelineHandler.self) { cops.removeHandler(p, promise: nil) }
                 cops.removeHandler(try cops.handler(type: HTTPResponseEncoder.self), promise: nil)
 
-                uops.removeHandler(try uops.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self), promise: nil)
-                cops.removeHandler(try cops.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)
-                up.channel.flush()
-                client.flush()
+                // Decoders leave on a later loop turn, forwarding what they held; the relay
+                // flushes and starts reading once both are gone.
+                let upDecoder = uops.removeHandler(try uops.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self))
+                let clientDecoder = cops.removeHandler(try cops.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self))
+                upDecoder.and(clientDecoder).assumeIsolated().whenComplete { _ in
+                    up.channel.flush()
+                    client.flush()
+                    c.start()
+                    u.start()
+                }
             } catch {
                 up.channel.close(promise: nil)
                 client.close(promise: nil)
                 tunnel.abandon()
-                return
             }
-            c.start()
-            u.start()
         }
     }
 }
