@@ -37,6 +37,8 @@ public final class IngressController: Sendable {
         var httpPort: Int?
         var httpsPort: Int?
         var certificates: [ObjectKey: IngressCertificate] = [:]
+        var dirty = true
+        var seen = -1
     }
 
     /// `flowRing` is where finished requests are listed; pass the service proxy's so L4 and HTTP
@@ -79,14 +81,31 @@ public final class IngressController: Sendable {
             }
         }
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let id = store.subscribe { event in
+        // Every event wakes the loop, so waitForSync returns for any resourceVersion (the last
+        // write may be a pod or an Event); only the kinds routing depends on rebuild the table.
+        // The version comes with the event, so a write is never counted before it was seen.
+        let id = store.subscribe { [weak self] event in
+            guard let self else { return }
+            let relevant: Bool
             switch event.object.resource {
-            case .ingresses, .ingressClasses, .services, .endpointSlices, .secrets: continuation.yield()
-            default: break
+            case .ingresses, .ingressClasses, .services, .endpointSlices, .secrets: relevant = true
+            default: relevant = false
             }
+            self.state.withLock { s in
+                s.dirty = s.dirty || relevant
+                s.seen = max(s.seen, event.resourceVersion)
+            }
+            continuation.yield()
         }
         let task = Task { [self] in
-            for await _ in stream { self.reconcile() }
+            for await _ in stream {
+                let (dirty, seen) = state.withLock { s in
+                    defer { s.dirty = false }
+                    return (s.dirty, s.seen)
+                }
+                if dirty { self.reconcile() }
+                synced.reached(seen)
+            }
         }
         state.withLock {
             $0.subscription = id

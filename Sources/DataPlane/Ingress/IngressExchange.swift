@@ -33,6 +33,8 @@ final class IngressExchange {
     /// The protocol named by `Upgrade` when the client asks to switch (`Connection: upgrade`):
     /// the request goes out on a fresh connection and a 101 turns both into a byte relay.
     let upgrade: String?
+    /// Rounds of connect attempts waited for (see `IngressConfig.connectRetryWindow`).
+    var rounds = 0
     /// Requests sent again after a connect failure or an upstream that closed before answering.
     var retries = 0
     /// How the flow record describes the end of this exchange.

@@ -47,6 +47,20 @@ extension IngressServerHandler {
             ex.retries += 1
             return connect(ex, to: next)
         }
+        if let context, NIODeadline.now() - ex.start < config.connectRetryWindow {
+            let delay = TimeAmount.milliseconds(Int64(10 << min(ex.rounds, 3)))
+            ex.rounds += 1
+            context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in
+                guard let self, self.exchange === ex, !ex.local, !self.closed else { return }
+                self.refreshEndpoints(ex)
+                guard let next = self.core.pick(ex.backend.endpoints, excluding: []) else { return }
+                ex.attempts = 0
+                ex.tried = []
+                ex.retries += 1
+                self.connect(ex, to: next)
+            }
+            return
+        }
         ex.outcome = .connectFailed
         let backend = ex.route.map { "\($0.backend)" } ?? "?"
         if case ChannelError.connectTimeout = error {
