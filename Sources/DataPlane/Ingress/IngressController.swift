@@ -150,7 +150,8 @@ public final class IngressController: Sendable {
                     // handler (the upgrade handler leaves after the first), and the request
                     // decoder forwards what follows an upgrade request when it is removed, so a
                     // 101 from the upstream can turn the connection into a relay (IngressTunnel).
-                    try ops.configureHTTPServerPipeline(withPipeliningAssistance: true,
+                    // Pipelining is handled by IngressServerHandler (see there why).
+                    try ops.configureHTTPServerPipeline(withPipeliningAssistance: false,
                                                         withServerUpgrade: (upgraders: [], completionHandler: { _ in }),
                                                         withErrorHandling: false,
                                                         withEncoderConfiguration: .init(),

@@ -53,7 +53,12 @@ extension IngressServerHandler {
         exchange = nil
         served += 1
         record(ex, status: ex.status)
-        if !ex.close { armWaitTimer() }
+        if ex.close {
+            queued = []
+            return
+        }
+        armWaitTimer()
+        if !queued.isEmpty { serveQueued() }
     }
 
     func record(_ ex: IngressExchange, status: Int) {

@@ -5,9 +5,12 @@ import Telemetry
 /// The HTTP side of one client connection: routes each request, streams it to an endpoint over
 /// a pooled keep-alive connection, streams the response back, and answers itself when it must
 /// (404 no route, 308 to https, 502/503/504 upstream trouble, 400/431 bad requests, 408 slow
-/// clients). One request at a time: `HTTPServerPipelineHandler` in front of it queues pipelined
-/// requests, so responses leave in request order. An upgrade request answered with 101 turns
-/// the connection into a byte relay (`IngressTunnel`).
+/// clients). One request at a time: pipelined requests wait in `queued` and are served in
+/// order once the current exchange ends. Doing this here instead of in NIO's
+/// `HTTPServerPipelineHandler` keeps read interest on between keep-alive requests (that handler
+/// withholds the read after every request, which costs two epoll_ctl calls per request); reads
+/// stop only when a client has pipelined more than `maxQueuedParts`. An upgrade request
+/// answered with 101 turns the connection into a byte relay (`IngressTunnel`).
 ///
 /// Back-pressure both ways: client reads are held while the upstream is not writable (or not
 /// connected yet), upstream reads while the client is not writable — no body is buffered whole.
@@ -30,6 +33,9 @@ final class IngressServerHandler: ChannelDuplexHandler, RemovableChannelHandler,
     var waitTimer: Scheduled<Void>?
     var served = 0
     var closed = false
+    /// Parts of pipelined requests behind the current exchange, oldest first.
+    var queued: [HTTPServerRequestPart] = []
+    static let maxQueuedParts = 64
 
     init(core: IngressCore, scheme: String, port: Int) {
         self.core = core
@@ -93,7 +99,23 @@ final class IngressServerHandler: ChannelDuplexHandler, RemovableChannelHandler,
     // MARK: client → upstream
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        // A head while an exchange is in progress (or requests already waiting) is pipelined:
+        // it and what follows wait their turn.
+        if !queued.isEmpty || (exchange != nil && Self.isHead(part)) {
+            queued.append(part)
+            return
+        }
+        handle(context, part)
+    }
+
+    private static func isHead(_ part: HTTPServerRequestPart) -> Bool {
+        if case .head = part { return true }
+        return false
+    }
+
+    private func handle(_ context: ChannelHandlerContext, _ part: HTTPServerRequestPart) {
+        switch part {
         case .head(let head): begin(context, head)
         case .body(let buf):
             guard let ex = exchange else { return }
@@ -112,6 +134,21 @@ final class IngressServerHandler: ChannelDuplexHandler, RemovableChannelHandler,
         }
     }
 
+    /// Serves waiting pipelined requests after an exchange ended, until one is in progress
+    /// again; reads resume once the queue is short.
+    func serveQueued() {
+        while let context, exchange == nil, !queued.isEmpty {
+            let part = queued.removeFirst()
+            handle(context, part)
+            // Parts of the request just begun go to it at once.
+            while exchange != nil, let next = queued.first, !Self.isHead(next) {
+                queued.removeFirst()
+                handle(context, next)
+            }
+        }
+        if queued.count < Self.maxQueuedParts { resumeClientReads() }
+    }
+
     func forward(_ ex: IngressExchange, _ part: HTTPClientRequestPart) {
         guard let up = ex.upstream else {
             ex.buffered.append(part)
@@ -123,7 +160,9 @@ final class IngressServerHandler: ChannelDuplexHandler, RemovableChannelHandler,
     }
 
     func read(context: ChannelHandlerContext) {
-        if let ex = exchange, !ex.local, !ex.requestEnded, ex.upstream.map({ !$0.channel.isWritable }) ?? true {
+        if queued.count >= Self.maxQueuedParts {
+            pendingRead = true
+        } else if let ex = exchange, !ex.local, !ex.requestEnded, ex.upstream.map({ !$0.channel.isWritable }) ?? true {
             pendingRead = true
         } else {
             context.read()
