@@ -40,8 +40,12 @@ public final class LiveEngine: SnapshotSource, Sendable {
         ic.unprivilegedPortStart = proxyConfig.unprivilegedPortStart
         var pc = proxyConfig
         pc.clock = SystemClock()
-        proxy = ServiceProxy(store: cluster.store, group: group, config: pc)
-        ingress = IngressController(store: cluster.store, registry: cluster.registry, group: group, config: ic)
+        // One flow ring for both: the dashboard's flow pane lists L4 connections and ingress
+        // requests together.
+        let flows = FlowRing(capacity: pc.flowRecordCapacity)
+        proxy = ServiceProxy(store: cluster.store, group: group, config: pc, flowRing: flows)
+        ingress = IngressController(store: cluster.store, registry: cluster.registry, group: group, config: ic,
+                                    flowRing: flows)
         var dnsConfig = dnsConfig ?? ClusterDNSConfig(addresses: config.addresses)
         if dnsConfig.privilegedPortRemap == nil { dnsConfig.privilegedPortRemap = proxyConfig.privilegedPortRemap }
         dns = ClusterDNSServer(config: dnsConfig, records: { cluster.dns }, group: group)

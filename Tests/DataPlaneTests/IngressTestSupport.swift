@@ -26,7 +26,8 @@ final class IngressTestCluster: @unchecked Sendable {
     var httpsPort: Int { controller.httpsPort ?? -1 }
     func backendIP(_ n: Int) -> String { "127.\(block).\(150 + slot).\(n)" }
 
-    init(block: Int, slot: Int = 1, defaultClass: Bool = true, configure: (inout IngressConfig) -> Void = { _ in }) async throws {
+    init(block: Int, slot: Int = 1, defaultClass: Bool = true, flowRing: FlowRing? = nil,
+         configure: (inout IngressConfig) -> Void = { _ in }) async throws {
         precondition((151...166).contains(block), "ingress tests use second octets 151…168")
         self.block = block
         self.slot = slot
@@ -44,7 +45,8 @@ final class IngressTestCluster: @unchecked Sendable {
         config.readTimeout = .seconds(2)
         config.requestHeadTimeout = .milliseconds(500)
         configure(&config)
-        controller = IngressController(store: loop.store, registry: loop.registry, group: group, config: config)
+        controller = IngressController(store: loop.store, registry: loop.registry, group: group, config: config,
+                                       flowRing: flowRing)
         try await controller.start()
     }
 

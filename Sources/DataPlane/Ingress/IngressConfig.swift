@@ -1,3 +1,4 @@
+import ControlPlane
 import NIOCore
 
 /// How the ingress controller is exposed and how patient it is. The address is given, not
@@ -40,9 +41,16 @@ public struct IngressConfig: Sendable {
     public var maxIdlePerEndpoint = 64
     /// Endpoints tried for one request before giving up (connect failures only).
     public var maxAttempts = 3
+    /// When every endpoint tried refused the connection, the table may lag behind pods that just
+    /// went away or came up: within this time from the request's arrival, the controller waits
+    /// a little (10 ms, doubling to 80 ms) and tries again with the endpoints listed then, before
+    /// answering 502. Zero answers at once.
+    public var connectRetryWindow: TimeAmount = .seconds(1)
     /// Limits on the request head: larger or more fields get 431.
     public var maxHeaderBytes = 32 * 1024
     public var maxHeaderCount = 100
+    /// Wall clock for flow record timestamps (a `ManualClock` in tests).
+    public var clock: any ClusterClock = SystemClock()
 
     public init(address: String) { self.address = address }
 }

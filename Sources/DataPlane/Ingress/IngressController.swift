@@ -37,17 +37,25 @@ public final class IngressController: Sendable {
         var httpPort: Int?
         var httpsPort: Int?
         var certificates: [ObjectKey: IngressCertificate] = [:]
+        var dirty = true
+        var seen = -1
     }
 
-    public init(store: ObjectStore, registry: Registry, group: any EventLoopGroup, config: IngressConfig) {
+    /// `flowRing` is where finished requests are listed; pass the service proxy's so L4 and HTTP
+    /// flows share one list (default: a ring of its own, read through `snapshot().recentFlows`).
+    public init(store: ObjectStore, registry: Registry, group: any EventLoopGroup, config: IngressConfig,
+                flowRing: FlowRing? = nil) {
         self.store = store
         self.registry = registry
         self.config = config
         self.group = group
         var loops: [any EventLoop] = []
         for l in group.makeIterator() { loops.append(l) }
-        core = IngressCore(config: config, loops: loops)
+        core = IngressCore(config: config, loops: loops, flows: flowRing ?? FlowRing())
     }
+
+    /// The ring this controller lists its requests in (shared with the proxy when so built).
+    public var flowRing: FlowRing { core.flows }
 
     /// The ports actually bound (after a remap, or the ephemeral port for 0).
     public var httpPort: Int? { state.withLock { $0.httpPort } }
@@ -73,14 +81,31 @@ public final class IngressController: Sendable {
             }
         }
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let id = store.subscribe { event in
+        // Every event wakes the loop, so waitForSync returns for any resourceVersion (the last
+        // write may be a pod or an Event); only the kinds routing depends on rebuild the table.
+        // The version comes with the event, so a write is never counted before it was seen.
+        let id = store.subscribe { [weak self] event in
+            guard let self else { return }
+            let relevant: Bool
             switch event.object.resource {
-            case .ingresses, .ingressClasses, .services, .endpointSlices, .secrets: continuation.yield()
-            default: break
+            case .ingresses, .ingressClasses, .services, .endpointSlices, .secrets: relevant = true
+            default: relevant = false
             }
+            self.state.withLock { s in
+                s.dirty = s.dirty || relevant
+                s.seen = max(s.seen, event.resourceVersion)
+            }
+            continuation.yield()
         }
         let task = Task { [self] in
-            for await _ in stream { self.reconcile() }
+            for await _ in stream {
+                let (dirty, seen) = state.withLock { s in
+                    defer { s.dirty = false }
+                    return (s.dirty, s.seen)
+                }
+                if dirty { self.reconcile() }
+                synced.reached(seen)
+            }
         }
         state.withLock {
             $0.subscription = id
@@ -121,7 +146,14 @@ public final class IngressController: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let ops = channel.pipeline.syncOperations
                     if let tls { try ops.addHandler(NIOSSLServerHandler(context: tls)) }
-                    try ops.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false,
+                    // An upgrade configuration without upgraders: every request reaches our
+                    // handler (the upgrade handler leaves after the first), and the request
+                    // decoder forwards what follows an upgrade request when it is removed, so a
+                    // 101 from the upstream can turn the connection into a relay (IngressTunnel).
+                    // Pipelining is handled by IngressServerHandler (see there why).
+                    try ops.configureHTTPServerPipeline(withPipeliningAssistance: false,
+                                                        withServerUpgrade: (upgraders: [], completionHandler: { _ in }),
+                                                        withErrorHandling: false,
                                                         withEncoderConfiguration: .init(),
                                                         withDecoderLimitConfiguration: limits)
                     try ops.addHandler(IngressServerHandler(core: core, scheme: scheme, port: requested))
@@ -231,14 +263,25 @@ public final class IngressController: Sendable {
     // MARK: snapshot
 
     /// What the dashboard shows: routes with their traffic, recent requests, TLS problems.
+    /// `recentFlows` is this controller's part of the flow ring, in the ingress's own shape.
     public func snapshot() -> IngressSnapshot {
         let table = core.current
-        let (routes, unmatched, flows) = core.stats.read(routes: table.router.routes)
+        let (routes, unmatched) = core.stats.read(routes: table.router.routes)
+        let prefix = config.address + ":"
+        let flows: [IngressFlowRecord] = core.flows.recent().compactMap { f in
+            guard f.frontendKind == .ingress, f.frontend.hasPrefix(prefix), let h = f.http else { return nil }
+            return IngressFlowRecord(client: f.client, method: h.method, host: h.host, path: h.path, status: h.status,
+                                     latencyMicros: UInt64(f.duration), endpoint: f.endpoint, route: h.route)
+        }
         let ports = state.withLock { ($0.httpPort, $0.httpsPort) }
         return IngressSnapshot(address: config.address, httpPort: ports.0, httpsPort: ports.1,
                                ingresses: table.served.map(\.description), routes: routes, unmatched: unmatched,
                                recentFlows: flows, tlsProblems: table.tlsProblems, resourceVersion: table.resourceVersion)
     }
+
+    /// Requests sent again so far, after a connect failure or an upstream that closed before
+    /// answering (what keeps pod churn invisible to clients).
+    public var retries: Int { core.retries.load(ordering: .relaxed) }
 
     /// Upstream connections opened so far (all event loops): with keep-alive pooling this stays
     /// far below the request count.

@@ -5,15 +5,20 @@ import Synchronization
 final class IngressCore: Sendable {
     let config: IngressConfig
     let stats: IngressStatsCollector
+    /// Where finished requests are listed beside L4 flows (see `FlowRing`).
+    let flows: FlowRing
     private let table = Mutex(IngressTable.empty)
     private let pools: [ObjectIdentifier: PoolBox]
     private let counter = Atomic<UInt64>(0)
+    /// Requests sent again (connect failures, upstreams that closed before answering).
+    let retries = Atomic<Int>(0)
 
     /// A pool is touched only on its own event loop.
     struct PoolBox: @unchecked Sendable { let pool: IngressUpstreamPool }
 
-    init(config: IngressConfig, loops: [any EventLoop]) {
+    init(config: IngressConfig, loops: [any EventLoop], flows: FlowRing) {
         self.config = config
+        self.flows = flows
         stats = IngressStatsCollector()
         var p: [ObjectIdentifier: PoolBox] = [:]
         for l in loops {

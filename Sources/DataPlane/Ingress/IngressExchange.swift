@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import Telemetry
 
 /// One request/response on a client connection, from its head to the end of both directions.
 final class IngressExchange {
@@ -29,6 +30,15 @@ final class IngressExchange {
     var readTimer: Scheduled<Void>?
     /// Whether the upstream connection can carry another request afterwards.
     var upstreamReusable = true
+    /// The protocol named by `Upgrade` when the client asks to switch (`Connection: upgrade`):
+    /// the request goes out on a fresh connection and a 101 turns both into a byte relay.
+    let upgrade: String?
+    /// Rounds of connect attempts waited for (see `IngressConfig.connectRetryWindow`).
+    var rounds = 0
+    /// Requests sent again after a connect failure or an upstream that closed before answering.
+    var retries = 0
+    /// How the flow record describes the end of this exchange.
+    var outcome: FlowRecord.Outcome = .closed
 
     init(head: HTTPRequestHead, start: NIODeadline) {
         self.head = head
@@ -36,7 +46,15 @@ final class IngressExchange {
         let hosts = head.headers[canonicalForm: "host"]
         target = IngressRequestTarget(uri: head.uri, hostHeader: hosts.first.map(String.init))
         close = !head.isKeepAlive
+        let connection = head.headers[canonicalForm: "connection"].map { $0.lowercased() }
+        if connection.contains("upgrade"), let proto = head.headers.first(name: "upgrade"), !proto.isEmpty {
+            upgrade = proto
+        } else {
+            upgrade = nil
+        }
     }
 
     var isDone: Bool { requestEnded && responseEnded }
+    /// The upstream agreed to the upgrade: after the 101 both connections carry raw bytes.
+    var switching: Bool { upgrade != nil && status == 101 }
 }

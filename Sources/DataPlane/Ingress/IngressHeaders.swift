@@ -15,8 +15,11 @@ enum IngressHeaders {
 
     /// The request head as the upstream sees it: HTTP/1.1, keep-alive, Host kept (name-based
     /// virtual hosting in the pod keeps working), client identity in X-Forwarded-For (appended
-    /// to what a previous proxy sent), X-Real-IP, X-Forwarded-Proto/-Host/-Port.
-    static func upstreamHead(_ head: HTTPRequestHead, clientIP: String, scheme: String, port: Int) -> HTTPRequestHead {
+    /// to what a previous proxy sent), X-Real-IP, X-Forwarded-Proto/-Host/-Port. An upgrade
+    /// request keeps asking for its protocol (`Connection: Upgrade`, `Upgrade:`), as nginx's
+    /// WebSocket proxying sets them again after dropping the hop-by-hop fields.
+    static func upstreamHead(_ head: HTTPRequestHead, clientIP: String, scheme: String, port: Int,
+                             upgrade: String? = nil) -> HTTPRequestHead {
         var h = head.headers
         let chunked = head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
         stripHopByHop(&h)
@@ -32,6 +35,10 @@ enum IngressHeaders {
         if chunked, !h.contains(name: "content-length") {
             h.add(name: "Transfer-Encoding", value: "chunked")
         }
+        if let upgrade {
+            h.add(name: "Connection", value: "Upgrade")
+            h.add(name: "Upgrade", value: upgrade)
+        }
         let out = HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: h)
         return out
     }
@@ -43,6 +50,17 @@ enum IngressHeaders {
         if let setCookie { h.add(name: "Set-Cookie", value: setCookie) }
         if close { h.add(name: "Connection", value: "close") } else if version == .http1_0 { h.add(name: "Connection", value: "keep-alive") }
         return HTTPResponseHead(version: version, status: head.status, headers: h)
+    }
+
+    /// The upstream's 101 as the client sees it: the switch is agreed end to end, so the
+    /// protocol the upstream chose is passed on with `Connection: Upgrade`.
+    static func switchingHead(_ head: HTTPResponseHead) -> HTTPResponseHead {
+        var h = head.headers
+        let proto = h.first(name: "upgrade")
+        stripHopByHop(&h)
+        h.add(name: "Connection", value: "Upgrade")
+        if let proto { h.add(name: "Upgrade", value: proto) }
+        return HTTPResponseHead(version: .http1_1, status: .switchingProtocols, headers: h)
     }
 
     /// A response the controller writes itself (404, 502, 503, 504, 400, 431, 308).

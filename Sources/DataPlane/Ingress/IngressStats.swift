@@ -16,16 +16,11 @@ final class IngressStatsCollector: Sendable {
     private struct State {
         var routes: [IngressRoute: Accumulator] = [:]
         var unmatched: UInt64 = 0
-        var flows: [IngressFlowRecord] = []
-        var flowStart = 0
     }
     private let state = Mutex(State())
-    let flowCapacity: Int
-
-    init(flowCapacity: Int = 512) { self.flowCapacity = max(1, flowCapacity) }
 
     func record(route: IngressRoute?, endpoint: String?, status: Int, latencyMicros: UInt64,
-                bytesIn: UInt64, bytesOut: UInt64, flow: IngressFlowRecord) {
+                bytesIn: UInt64, bytesOut: UInt64) {
         state.withLock { s in
             if let route {
                 var a = s.routes[route] ?? Accumulator()
@@ -39,16 +34,10 @@ final class IngressStatsCollector: Sendable {
             } else if status == 404 {
                 s.unmatched += 1
             }
-            if s.flows.count < flowCapacity {
-                s.flows.append(flow)
-            } else {
-                s.flows[s.flowStart] = flow
-                s.flowStart = (s.flowStart + 1) % flowCapacity
-            }
         }
     }
 
-    func read(routes: [IngressRoute]) -> (routes: [IngressRouteStats], unmatched: UInt64, flows: [IngressFlowRecord]) {
+    func read(routes: [IngressRoute]) -> (routes: [IngressRouteStats], unmatched: UInt64) {
         state.withLock { s in
             let stats = routes.map { r in
                 let a = s.routes[r] ?? Accumulator()
@@ -58,8 +47,7 @@ final class IngressStatsCollector: Sendable {
                     bytesOut: a.bytesOut, p50Micros: a.requests == 0 ? 0 : a.latency.valueAtPercentile(50),
                     p99Micros: a.requests == 0 ? 0 : a.latency.valueAtPercentile(99), endpointRequests: a.endpoints)
             }
-            let flows = Array(s.flows[s.flowStart...] + s.flows[..<s.flowStart])
-            return (stats, s.unmatched, flows)
+            return (stats, s.unmatched)
         }
     }
 }

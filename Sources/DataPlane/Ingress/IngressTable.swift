@@ -15,6 +15,9 @@ struct ResolvedBackend: Sendable {
     var endpoints: [UpstreamEndpoint]
     /// Why there is nothing to send to (shown in the 503 body and the snapshot).
     var problem: String?
+    /// `namespace/name:port-name` of the resolved service port, as L4 flow records name it
+    /// (nil while the service or its port is missing).
+    var servicePort: String? = nil
 }
 
 /// Everything a request needs, built once per change and swapped in whole.
@@ -71,6 +74,7 @@ struct IngressTable: Sendable {
         }
         let chosen = ready.isEmpty ? terminating : ready
         return ResolvedBackend(endpoints: chosen.sorted { $0.key < $1.key },
-                               problem: chosen.isEmpty ? "service \(key) has no ready endpoints" : nil)
+                               problem: chosen.isEmpty ? "service \(key) has no ready endpoints" : nil,
+                               servicePort: "\(key.namespace)/\(key.name):\(port.name ?? "")")
     }
 }

@@ -12,12 +12,15 @@ protocol IngressUpstreamDelegate: AnyObject {
 
 /// The handler at the end of an upstream connection's pipeline. Reads are held while the client
 /// cannot take more (back-pressure: the upstream's socket fills, TCP slows the pod down).
-final class IngressUpstreamHandler: ChannelDuplexHandler {
+final class IngressUpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
 
     weak var delegate: (any IngressUpstreamDelegate)?
+    /// Called when the connection closes while idle in the pool (a pod that terminated closes
+    /// its keep-alive connections), so the pool drops it at once.
+    var closedWhileIdle: (() -> Void)?
     private var context: ChannelHandlerContext?
     private var holding = false
     private var pendingRead = false
@@ -43,7 +46,8 @@ final class IngressUpstreamHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         let d = delegate
         delegate = nil
-        d?.upstreamClosed()
+        if let d { d.upstreamClosed() } else { closedWhileIdle?() }
+        closedWhileIdle = nil
         context.fireChannelInactive()
     }
 
@@ -124,12 +128,24 @@ final class IngressUpstreamPool {
             return
         }
         idle[conn.endpoint.key, default: []].append(conn)
+        if conn.handler.closedWhileIdle == nil {
+            conn.handler.closedWhileIdle = { [weak self, weak conn] in
+                if let self, let conn { self.drop(conn) }
+            }
+        }
         conn.idleTimer = eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [weak self, weak conn] in
             guard let self, let conn else { return }
-            self.idle[conn.endpoint.key]?.removeAll { $0 === conn }
-            if self.idle[conn.endpoint.key]?.isEmpty == true { self.idle[conn.endpoint.key] = nil }
+            self.drop(conn)
             conn.channel.close(promise: nil)
         }
+    }
+
+    /// Forgets an idle connection (timed out, or closed by the endpoint).
+    func drop(_ conn: IngressUpstreamConnection) {
+        conn.idleTimer?.cancel()
+        conn.idleTimer = nil
+        idle[conn.endpoint.key]?.removeAll { $0 === conn }
+        if idle[conn.endpoint.key]?.isEmpty == true { idle[conn.endpoint.key] = nil }
     }
 
     /// A new connection with the HTTP/1.1 client codec.
@@ -140,7 +156,7 @@ final class IngressUpstreamPool {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
                     try channel.pipeline.syncOperations.addHandler(IngressUpstreamHandler())
                 }
             }

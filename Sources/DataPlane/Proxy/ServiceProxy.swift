@@ -33,7 +33,10 @@ public final class ServiceProxy: Sendable {
     }
 
     /// `group` carries every listener and connection (its size is the proxy's event loop count).
-    public init(store: ObjectStore, group: any EventLoopGroup, config: ProxyConfig = ProxyConfig()) {
+    /// `flowRing` is where finished connections are listed; pass the ingress controller's too so
+    /// the snapshot lists L4 and HTTP flows together (default: a ring of its own).
+    public init(store: ObjectStore, group: any EventLoopGroup, config: ProxyConfig = ProxyConfig(),
+                flowRing: FlowRing? = nil) {
         self.store = store
         self.config = config
         self.group = group
@@ -41,7 +44,7 @@ public final class ServiceProxy: Sendable {
         for l in group.makeIterator() { loops.append(l) }
         core = ProxyCore(config: config, loops: loops)
         listeners = ListenerManager(group: group, core: core)
-        aggregator = StatsAggregator(flowCapacity: config.flowRecordCapacity)
+        aggregator = StatsAggregator(flows: flowRing ?? FlowRing(capacity: config.flowRecordCapacity))
     }
 
     /// Subscribes to the store and programs the current state; returns once that is in place.

@@ -1,8 +1,8 @@
 import Telemetry
 
 /// Merges what the event loops hand over at snapshot time: histogram deltas into cumulative
-/// histograms (summaries recomputed only for cells that saw traffic) and flow records into one
-/// bounded ring. Only snapshots and reconciles touch it.
+/// histograms (summaries recomputed only for cells that saw traffic) and flow records into the
+/// flow ring (possibly shared with the ingress controller). Only snapshots and reconciles touch it.
 actor StatsAggregator {
     struct Summaries: Sendable {
         var connect = LatencySummary()
@@ -11,10 +11,9 @@ actor StatsAggregator {
 
     private var cumulative: [Int: HistogramPair] = [:]
     private var summaries: [Int: Summaries] = [:]
-    private var flows: [FlowRecord] = []
-    private let flowCapacity: Int
+    private let flows: FlowRing
 
-    init(flowCapacity: Int) { self.flowCapacity = max(1, flowCapacity) }
+    init(flows: FlowRing) { self.flows = flows }
 
     func merge(_ drained: [(histograms: [Int: HistogramPair], flows: [FlowRecord])]) -> (summaries: [Int: Summaries], flows: [FlowRecord]) {
         var changed: Set<Int> = []
@@ -32,10 +31,9 @@ actor StatsAggregator {
         }
         if !newFlows.isEmpty {
             newFlows.sort { $0.start < $1.start }
-            flows += newFlows
-            if flows.count > flowCapacity { flows.removeFirst(flows.count - flowCapacity) }
+            flows.append(contentsOf: newFlows)
         }
-        return (summaries, flows)
+        return (summaries, flows.recent())
     }
 
     /// Drops the histograms of cells the registry forgot.
