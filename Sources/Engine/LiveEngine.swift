@@ -36,6 +36,10 @@ public final class LiveEngine: SnapshotSource, Sendable {
             throw AllocationError(message: "no LoadBalancer address for the ingress controller: \(setupErrors.map { "\($0.1)" })")
         }
         var ic = IngressConfig(address: ingressIP)
+        if let clusterIP = cluster.store.get(Service.self, namespace: IngressControllerService.namespace,
+                                             name: IngressControllerService.name)?.spec.clusterIP, clusterIP != "None" {
+            ic.clusterAddresses = [clusterIP]
+        }
         ic.privilegedPortRemap = proxyConfig.privilegedPortRemap
         ic.unprivilegedPortStart = proxyConfig.unprivilegedPortStart
         var pc = proxyConfig

@@ -39,9 +39,13 @@ struct IngressProxyTests {
             let ing = try #require(c.store.get(Ingress.self, namespace: "default", name: name))
             #expect(ing.status?.loadBalancer?.ingress?.first?.ip == c.address)
         }
+        // A client that asks to close after the response is counted like any other.
+        #expect(try await c.curl("blog.example.com", "/bye", ["-H", "Connection: close"])["backend"] == "blog")
         let snap = c.controller.snapshot()
         let apiRoute = try #require(snap.routes.first { $0.backend == "api:api" })
         #expect(apiRoute.requests == 1 && apiRoute.count2xx == 1)
+        let blogRoute = try #require(snap.routes.first { $0.ingress.hasSuffix("/blog") })
+        #expect(blogRoute.requests == 2 && blogRoute.count2xx == 2, "\(blogRoute)")
         #expect(snap.unmatched == 1)
         await c.stop()
     }

@@ -28,7 +28,7 @@ struct ReadmeTests {
         ("http://$LB/clientip", ["127.0.10."]),
         ("--interface 127.5.5.5", ["127.5.5.5:"]),
         ("$HC/healthz", ["200", "503"]),
-        ("http://kubia.example.com/", ["308"]),
+        ("http://kubia.example.com/hostname", ["kubia-"]),
         ("https://api.example.com/hostname", ["whoami-"]),
         ("echo?msg=hi", ["hi"]),
         ("-b /tmp/sb-jar", ["kubia-"]),

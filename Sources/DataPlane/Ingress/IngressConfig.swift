@@ -13,6 +13,10 @@ public struct IngressConfig: Sendable {
     /// The IPv4 address to listen on (the controller Service's LoadBalancer IP); also what is
     /// written to each served Ingress's `status.loadBalancer.ingress`.
     public var address: String
+    /// More addresses to listen on with the same ports: the controller Service's cluster IP, so
+    /// pods reach the controller in-cluster (`http://ingress-nginx-controller.switchboard-system`)
+    /// as they reach ingress-nginx through its Service. A failure to bind one is an error too.
+    public var clusterAddresses: [String] = []
     /// Plain HTTP port (80). 0 binds an ephemeral port (tests); nil disables the listener.
     public var httpPort: Int? = 80
     /// TLS port (443), same conventions.

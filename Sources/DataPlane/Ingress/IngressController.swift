@@ -71,14 +71,21 @@ public final class IngressController: Sendable {
             let (ch, bound) = try await bind(port: p, tls: nil)
             state.withLock { $0.listeners.append(ch); $0.httpPort = bound }
         }
-        if let p = config.httpsPort {
-            do {
+        do {
+            if let p = config.httpsPort {
                 let (ch, bound) = try await bind(port: p, tls: tls)
                 state.withLock { $0.listeners.append(ch); $0.httpsPort = bound }
-            } catch {
-                await shutdown()
-                throw error
             }
+            for host in config.clusterAddresses {
+                for (p, t) in [(config.httpPort, nil), (config.httpsPort, tls)] as [(Int?, NIOSSLContext?)] {
+                    guard let p else { continue }
+                    let (ch, _) = try await bind(port: p, tls: t, host: host)
+                    state.withLock { $0.listeners.append(ch) }
+                }
+            }
+        } catch {
+            await shutdown()
+            throw error
         }
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         // Every event wakes the loop, so waitForSync returns for any resourceVersion (the last
@@ -116,13 +123,14 @@ public final class IngressController: Sendable {
         await waitForSync()
     }
 
-    private func bind(port requested: Int, tls: NIOSSLContext?) async throws -> (any Channel, Int) {
+    private func bind(port requested: Int, tls: NIOSSLContext?, host: String? = nil) async throws -> (any Channel, Int) {
+        let host = host ?? config.address
         var port = requested
         if requested > 0 {
             let limit = config.unprivilegedPortStart ?? PrivilegedPorts.detectLimit()
             if requested < limit {
                 guard let offset = config.privilegedPortRemap else {
-                    throw IngressControllerError(description: "ingress controller on \(config.address): "
+                    throw IngressControllerError(description: "ingress controller on \(host): "
                                                  + PrivilegedPorts.refusal(port: requested, limit: limit)
                                                  .replacingOccurrences(of: "ProxyConfig", with: "IngressConfig"))
                 }
@@ -160,10 +168,10 @@ public final class IngressController: Sendable {
                 }
             }
         do {
-            let ch = try await bootstrap.bind(host: config.address, port: port).get()
+            let ch = try await bootstrap.bind(host: host, port: port).get()
             return (ch, ch.localAddress?.port ?? port)
         } catch {
-            throw IngressControllerError(description: "ingress controller cannot listen on \(config.address):\(port): \(error)")
+            throw IngressControllerError(description: "ingress controller cannot listen on \(host):\(port): \(error)")
         }
     }
 

@@ -42,10 +42,12 @@ extension IngressServerHandler {
     func writeEnd(_ context: ChannelHandlerContext, _ ex: IngressExchange, _ trailers: HTTPHeaders?) {
         let closeAfter = ex.close
         let done = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
+        // Finish (and record) first: a write that completes at once runs the close below
+        // synchronously, and channelInactive would drop the exchange unrecorded.
+        if ex.isDone { finish(ex) }
         if closeAfter {
             done.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
-        if ex.isDone { finish(ex) }
     }
 
     func finish(_ ex: IngressExchange) {
