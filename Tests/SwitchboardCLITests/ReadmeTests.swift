@@ -33,6 +33,7 @@ struct ReadmeTests {
         ("echo?msg=hi", ["hi"]),
         ("-b /tmp/sb-jar", ["kubia-"]),
         ("openssl s_client", ["kubia.example.com"]),
+        ("http://$ING/hostname", ["whoami-"]),
         ("get svc,ep,pods -o wide", ["SELECTOR", "kubia-client-"]),
         ("scale deployment kubia", ["scaled"]),
         ("switchboard top --server http://127.0.0.1:6443", ["NAMESPACE", "kubia", "ClusterIP"]),
