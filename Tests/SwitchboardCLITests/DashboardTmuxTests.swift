@@ -61,11 +61,16 @@ struct DashboardTmuxTests {
 final class Tmux: @unchecked Sendable {
     let socket = "sbtest-\(UUID().uuidString.prefix(8))"
 
-    init(width: Int, height: Int, command: [String], environment: [String: String] = [:]) throws {
+    convenience init(width: Int, height: Int, command: [String], environment: [String: String] = [:]) throws {
         guard let binary = SwitchboardBinary.url?.path else { throw CocoaError(.fileNoSuchFile) }
         let env = environment.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let quoted = command.map { "'\($0)'" }.joined(separator: " ")
-        let shell = "cd '\(Repository.root.path)' && env \(env) '\(binary)' \(quoted); echo EXITED $?; sleep 60"
+        try self.init(width: width, height: height, shellLine: "env \(env) '\(binary)' \(quoted)")
+    }
+
+    /// Runs a shell command line in the repository root (for commands other than switchboard).
+    init(width: Int, height: Int, shellLine: String) throws {
+        let shell = "cd '\(Repository.root.path)' && \(shellLine); echo EXITED $?; sleep 60"
         // Started without inheriting this process's descriptors, not through Foundation's
         // Process: the tmux server that new-session forks would hold the pipe Process uses to
         // notice its child's exit (waiting would last as long as the server), and every socket

@@ -57,6 +57,7 @@ struct ReadmeTests {
             if Readme.demoSections.contains(section) { continue }  // theDemoTourWorksAsWritten
             if line == "swift run switchboard up" || Self.isOneShot(line)
                 || line.hasPrefix("swift run switchboard up --headless") { continue }
+            if section == Readme.recordingSection { continue }  // recordingCommandsWorkAsWritten
             uncovered.append(line)
         }
         #expect(uncovered == [], "README commands no test runs")
@@ -129,9 +130,45 @@ struct ReadmeTests {
     }
 }
 
+extension ReadmeTests {
+    /// The recording section: the scripted commands in one bash, then the two that want a
+    /// terminal (the replay dashboard and asciinema's player) in tmux.
+    @Test func recordingCommandsWorkAsWritten() throws {
+        let lines = try Readme.load().commands.filter { $0.section == Readme.recordingSection }.map(\.line)
+        let interactive = lines.filter { $0.hasPrefix("asciinema play") || ($0.contains(" replay ") && !$0.contains("--once")) }
+        let scripted = lines.filter { !interactive.contains($0) }
+        #expect(scripted.count == 3 && interactive.count == 2, "\(lines)")
+        var script = "set -u\n"
+        for (i, line) in scripted.enumerated() { script += "echo '@@\(i)'\n\(Readme.binaryLine(line))\n" }
+        let run = try Shell.run(script, timeout: 60)
+        let out = Readme.split(run.output, count: scripted.count)
+        #expect(out[0].contains("PINNED") && out[0].contains("kubia-"), "\(out[0])")
+        #expect(out[2].split(separator: "\n").first?.hasPrefix("{") == true, "\(out[2])")
+        let cast = try String(contentsOfFile: "/tmp/pod-failure.cast", encoding: .utf8)
+        #expect(cast.hasPrefix("{") && cast.contains("\"version\":2"))
+        // The replay dashboard: its timeline, then q.
+        let replay = try #require(interactive.first { $0.contains(" replay ") })
+        let t = try Tmux(width: 120, height: 36, shellLine: Readme.binaryLine(replay))
+        defer { t.kill() }
+        let screen = try t.waitFor(timeout: 20) { $0.contains("Services [") && $0.contains(" kubia ") }
+        #expect(screen.contains("pod-failure"), "the timeline names the recording")
+        t.send(" ")
+        t.send("q")
+        _ = try t.waitFor("EXITED 0")
+        // asciinema plays the exported movie to its end.
+        let play = try #require(interactive.first { $0.hasPrefix("asciinema play") })
+        let player = try Tmux(width: 120, height: 40, shellLine: play)  // the 36-row movie, then EXITED
+        defer { player.kill() }
+        let played = try player.waitFor(timeout: 30) { $0.contains("EXITED") }
+        #expect(played.contains("EXITED 0"), "\(played)")
+        #expect(played.contains("Switchboard"), "the movie drew the dashboard")
+    }
+}
+
 /// README.md's shell commands, by the section they sit in.
 struct Readme {
     static let tourSection = "The demo, concept by concept"
+    static let recordingSection = "Recording and replay"
     /// Sections whose commands run against the running demo, in README order.
     static let demoSections: Set<String> = [tourSection, "The API beyond loopback, and attaching a dashboard"]
     var commands: [(section: String, line: String)]
