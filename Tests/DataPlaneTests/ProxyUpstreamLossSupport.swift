@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ClusterModel
+import Foundation
 import ControlPlane
 @testable import DataPlane
 import NIOCore
@@ -135,12 +136,13 @@ extension UpstreamLossCluster {
     func attempt(_ vip: String, from source: String? = nil, finFirst: Bool = false, finAfter: Bool = false,
                  timeout: Double = 8) async -> ClientEnding {
         let request = "GET /hostname HTTP/1.1\r\nHost: kubia\r\n\r\n"
-        return (try? await offPool { () -> ClientEnding in
+        return await onOwnThread { () -> ClientEnding in
             let s: ProxyRawSocket
             do {
                 s = try ProxyRawSocket(to: vip, 80, from: source, receiveTimeout: timeout)
-            } catch let f as ProxyRawSocket.Failure {
-                return ClientEnding(how: f.errno == ECONNREFUSED ? "refused" : "connect errno \(f.errno)", text: "")
+            } catch {
+                let e = (error as? ProxyRawSocket.Failure)?.errno ?? 0
+                return ClientEnding(how: e == ECONNREFUSED ? "refused" : "connect errno \(e)", text: "")
             }
             defer { s.close() }
             if finFirst {
@@ -151,6 +153,17 @@ extension UpstreamLossCluster {
             }
             let r = s.receive()
             return ClientEnding(how: r.ended, text: r.text)
-        }) ?? ClientEnding(how: "error", text: "")
+        }
+    }
+}
+
+/// Runs blocking socket work on a thread of its own. Not `offPool`: on Linux the Swift
+/// executor shares libdispatch's thread pool, which grows by about one thread a second while
+/// workers block, so many blocked `recv`s there would stall every other test in the process.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { c in
+        let t = Thread { c.resume(returning: body()) }
+        t.stackSize = 1 << 20
+        t.start()
     }
 }
