@@ -28,8 +28,8 @@ final class GlueHandler {
     private var inputClosed = false
     private var outputClosed = false
     private var wasActive = false
-    /// The partner's peer sent FIN before this leg was connected: passed on once it is (a
-    /// `shutdown(SHUT_WR)` on a socket still connecting would abort the connect on Linux).
+    /// The partner's peer sent FIN before this leg was connected: passed on once it is. (Linux
+    /// turns `shutdown(SHUT_WR)` on a socket in SYN_SENT into a silent close, not a FIN.)
     private var eofWhenActive = false
     /// This leg is open in the flow's count: the client from the start, the upstream once connected.
     private var counted: Bool
