@@ -74,7 +74,7 @@ enum ProxyConnection {
                 return el.makeSucceededVoidFuture()
             }
             let upstreamHandler = NIOLoopBound(upstreamGlue, eventLoop: el)
-            let boundClient = NIOLoopBound((clientGlue, flow, cells), eventLoop: el)
+            let boundClient = NIOLoopBound((clientGlue, cells), eventLoop: el)
             ClientBootstrap(group: el)
                 .channelOption(bindAddressNoPort, value: 1)
                 .channelOption(.allowRemoteHalfClosure, value: true)
@@ -85,16 +85,17 @@ enum ProxyConnection {
                 }
                 .connect(to: endpoint.address)
                 .whenComplete { result in
-                    let (clientGlue, flow, cells) = boundClient.value
+                    // The client may not be active yet: it is registered a loop hop after this
+                    // initializer, and a refused connect can finish first. The glue knows whether
+                    // it is still there; `channel.isActive` does not.
+                    let (clientGlue, cells) = boundClient.value
                     switch result {
                     case .success:
-                        flow.upstreamConnected()
-                        clientGlue.start()
+                        clientGlue.upstreamConnected()
                     case .failure:
-                        guard channel.isActive else { return }
-                        cells.forEach { $0.failedConnects.wrappingIncrement(ordering: .relaxed) }
-                        flow.outcome = .connectFailed
-                        abort(channel)
+                        if clientGlue.upstreamFailed() {
+                            cells.forEach { $0.failedConnects.wrappingIncrement(ordering: .relaxed) }
+                        }
                     }
                 }
         }
