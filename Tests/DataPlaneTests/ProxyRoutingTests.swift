@@ -143,7 +143,7 @@ struct ProxyRoutingTests {
         // ECONNREFUSED is the kernel's answer to the SYN itself (sub-millisecond when measured
         // alone); the bound only tells it from a DROP, which would last the client's whole
         // timeout, and leaves room for a loaded, parallel test run.
-        #expect(seconds < 1.0)
+        #expect(seconds < 2.5)  // below the client's 3 s timeout, which a DROP would reach
         let snap = await c.proxy.snapshot()
         #expect(snap.listeners.first { $0.service == "default/empty" }?.state == .rejecting)
         // Endpoints appear: the listener binds; they go: refused again.
@@ -161,7 +161,7 @@ struct ProxyRoutingTests {
         try await c.service("empty")
         let started = NIODeadline.now()
         let r = await c.request(c.clusterIP("empty"), 80)
-        #expect(NIODeadline.now() - started < .seconds(1), "a reset, not a DROP's timeout")
+        #expect(NIODeadline.now() - started < .milliseconds(2500), "a reset, not a DROP's timeout (the client gives up at 3 s)")
         switch r {
         case .reset, .answer(""), .refused: break
         case .error(let e) where e.contains("reset") || e.contains("104"): break
