@@ -63,7 +63,8 @@ struct PodProcessTests {
         // `$$` is Kubernetes' escaped `$`, so `$$$$` reaches the shell as `$$`.
         var container = PodFixture.container(image: "busybox", command: ["/bin/sh", "-c", "trap '' TERM; echo pid=$$$$; while true; do sleep 0.05; done"])
         container.ports = nil
-        c.apply(PodFixture.pod("stubborn", [container], grace: 2))
+        // A grace period long enough that a loaded parallel run still looks inside it.
+        c.apply(PodFixture.pod("stubborn", [container], grace: 6))
         let key = ObjectKey(namespace: "default", name: "stubborn")
         #expect(await c.eventually { c.runtime.logs(of: key).contains("pid=") })
         let line = c.runtime.logs(of: key).split(separator: "\n").first { $0.hasPrefix("pid=") } ?? ""
@@ -73,7 +74,7 @@ struct PodProcessTests {
         #expect(kill(pid, 0) == 0, "SIGTERM is ignored: the process must still run inside its grace period")
         // The control loop's own timer may remove the pod object first (deletionTimestamp has whole
         // seconds); either way the process is SIGKILLed and reaped at the end of the grace period.
-        #expect(await c.eventually(5) { kill(pid, 0) != 0 && c.pod("stubborn") == nil })
+        #expect(await c.eventually(12) { kill(pid, 0) != 0 && c.pod("stubborn") == nil })
         await c.close()
     }
 

@@ -136,14 +136,13 @@ struct ProxyRoutingTests {
         let c = try await ProxyTestCluster(block: 112)
         try await c.service("empty")
         let r = await c.request(c.clusterIP("empty"), 80)
-        guard case .refused(let seconds) = r else {
+        guard case .refused = r else {
             Issue.record("expected refusal, got \(r)")
             return
         }
-        // ECONNREFUSED is the kernel's answer to the SYN itself (sub-millisecond when measured
-        // alone); the bound only tells it from a DROP, which would last the client's whole
-        // timeout, and leaves room for a loaded, parallel test run.
-        #expect(seconds < 2.5)  // below the client's 3 s timeout, which a DROP would reach
+        // ECONNREFUSED is the kernel's answer to the SYN itself: the result kind tells it from a
+        // DROP (the client's own timeout). No time bound: a loaded parallel run can delay the
+        // measuring task itself by seconds.
         let snap = await c.proxy.snapshot()
         #expect(snap.listeners.first { $0.service == "default/empty" }?.state == .rejecting)
         // Endpoints appear: the listener binds; they go: refused again.
@@ -159,9 +158,8 @@ struct ProxyRoutingTests {
     @Test func acceptAndResetModeCountsRefusals() async throws {
         let c = try await ProxyTestCluster(block: 115) { $0.rejectMode = .acceptAndReset }
         try await c.service("empty")
-        let started = NIODeadline.now()
+        // The result kind tells a reset from a DROP's timeout (no time bound: see above).
         let r = await c.request(c.clusterIP("empty"), 80)
-        #expect(NIODeadline.now() - started < .milliseconds(2500), "a reset, not a DROP's timeout (the client gives up at 3 s)")
         switch r {
         case .reset, .answer(""), .refused: break
         case .error(let e) where e.contains("reset") || e.contains("104"): break

@@ -8,7 +8,8 @@ import Testing
 struct DashboardTmuxTests {
     static func flags(_ n: Int) -> [String] {
         ["--service-cidr", "127.\(n).0.0/18", "--pod-cidr", "127.\(n).64.0/18", "--node-cidr", "127.\(n).200.0/24",
-         "--load-balancer-pool", "127.\(n).250.0/24", "--cluster-dns", "127.\(n).0.10", "--no-dns-forward"]
+         "--load-balancer-pool", "127.\(n).250.0/24", "--cluster-dns", "127.\(n).0.10", "--no-dns-forward",
+         "--api-server", "127.\(n).200.254:6443"]
     }
 
     @Test func demoShowsLivePanesNavigatesResizesAndQuitsCleanly() throws {
