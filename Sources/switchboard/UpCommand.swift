@@ -183,7 +183,7 @@ struct Up: AsyncParsableCommand {
         }
         do { try await engine.start() } catch {
             await engine.shutdown()
-            FileHandle.standardError.write(Data("switchboard: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("switchboard: \(error)\n\(Self.hint(for: error))".utf8))
             throw ExitCode(1)
         }
         await engine.settle()
@@ -304,5 +304,18 @@ struct EventFollower {
         }
         store.unsubscribe(id)
         for s in signals { s.cancel() }
+    }
+}
+
+extension Up {
+    /// What to do about a listener that could not start, for the errors a new user meets.
+    static func hint(for error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("Address already in use") || text.contains("errno: 98") {
+            return "Another process (a second `switchboard up`?) already listens there: stop it, or move this "
+                + "engine's addresses: --api-server 127.0.0.1:PORT, --cluster-dns, --load-balancer-pool, "
+                + "--service-cidr, --node-cidr (see `switchboard up --help`).\n"
+        }
+        return ""
     }
 }

@@ -55,3 +55,29 @@ struct UpCommandTests {
         #expect(run.stderr.contains("refusing to start"))
     }
 }
+
+/// A failure a new user meets: the API port is taken (a second `switchboard up`, say). The
+/// message names the address and says what to do. Address block 15 (127.15–17.*).
+@Suite("switchboard up with a port taken")
+struct UpPortTakenTests {
+    @Test func aTakenAPIPortSaysWhatToDo() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(6443).bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.17.200.254")
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(bound == 0 && listen(fd, 1) == 0)
+        let run = try SwitchboardBinary.run(["up", "--once", "demo-data/", "--service-cidr", "127.15.0.0/16",
+                                             "--pod-cidr", "127.16.0.0/16", "--node-cidr", "127.17.10.0/24",
+                                             "--load-balancer-pool", "127.17.200.0/24", "--cluster-dns", "127.15.0.10",
+                                             "--no-dns-forward", "--api-server", "127.17.200.254:6443"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("127.17.200.254:6443"), "\(run.stderr)")
+        #expect(run.stderr.contains("already listens there") && run.stderr.contains("--api-server"), "\(run.stderr)")
+    }
+}
