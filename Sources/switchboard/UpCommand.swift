@@ -76,7 +76,11 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Bind privileged ports (below net.ipv4.ip_unprivileged_port_start) at port + OFFSET instead of failing; shown wherever the address is.")
     var privilegedPortOffset: Int?
 
+    @Option(help: "A k9s skin (YAML file) to colour the dashboard with; its roles are mapped onto ours.")
+    var skin: String?
+
     func run() async throws {
+        let dashboardConfig = try Self.dashboardConfig(skin: skin)
         let paths = files.isEmpty ? [Self.demoDirectory()] : files
         let set = ManifestDecoder.load(paths: paths, defaultNamespace: namespace)
         let report = CheckReport(set, strict: false)
@@ -135,7 +139,7 @@ struct Up: AsyncParsableCommand {
         }
         if !headless {
             do {
-                try await runDashboard(source: source, interval: interval)
+                try await runDashboard(source: source, interval: interval, config: dashboardConfig)
                 await engine.shutdown()
                 return
             } catch let error as TerminalError {

@@ -22,6 +22,8 @@ public struct EndpointTraffic: Sendable, Hashable {
     public var share = 0.0
     /// Clients pinned here by ClientIP affinity.
     public var pinned = 0
+    /// New connections per second since the previous sample.
+    public var connectionsPerSecond = 0.0
     public init() {}
 }
 
@@ -53,6 +55,8 @@ public struct DashboardModel: Sendable {
     public private(set) var traffic: [String: ServiceTraffic] = [:]
     /// `serviceID|ip:port` → traffic.
     public private(set) var endpointTraffic: [String: EndpointTraffic] = [:]
+    /// Ingress routes' traffic by `RouteKey`.
+    public private(set) var ingressTraffic: [String: RouteTraffic] = [:]
     /// Connections per second per service, oldest first.
     public private(set) var history: [String: [Double]] = [:]
     public private(set) var changes = ChangeTracker()
@@ -87,6 +91,8 @@ public struct DashboardModel: Sendable {
         previous = generation == 0 ? nil : snapshot
         let dt = previous.map { next.time - $0.time } ?? 0
         let oldTraffic = traffic
+        let oldEndpointTraffic = endpointTraffic
+        ingressTraffic = RouteKey.traffic(next.ingress, previous: ingressTraffic, dt: dt)
         snapshot = next
         generation += 1
         cache = RowIndexCache()
@@ -121,6 +127,9 @@ public struct DashboardModel: Sendable {
             let id = String(key[..<key.firstIndex(of: "|")!])
             let total = t[id]?.total ?? 0
             et.share = total > 0 ? Double(et.total) / Double(total) : 0
+            if dt > 0, let old = oldEndpointTraffic[key] {
+                et.connectionsPerSecond = max(0, Double(et.total - old.total) / dt)
+            }
             ept[key] = et
         }
         for (id, var s) in t {

@@ -43,7 +43,7 @@ public struct DashboardLoop: Sendable {
     /// Applies a key; the returned actions tell the runner to quit.
     public mutating func press(_ key: KeyPress, width: Int, height: Int) -> [DashboardAction] {
         let context = FrameRenderer.navigationContext(model: model, state: state, width: width, height: height,
-                                                      options: options)
+                                                      options: options, podLog: podLog)
         let actions = state.handle(key, bindings: options.bindings, context: context)
         if actions.contains(.freeze(false)) {
             if let h = held {
@@ -74,6 +74,21 @@ public struct DashboardLoop: Sendable {
     }
 
     public func frame(width: Int, height: Int) -> Canvas {
-        FrameRenderer.render(model: model, state: state, width: width, height: height, options: options)
+        FrameRenderer.render(model: model, state: state, width: width, height: height, options: options,
+                             podLog: podLog)
+    }
+
+    /// The pods whose environment and resolv.conf the open screen shows: the runner passes them
+    /// to a `DetailedSnapshotSource`, so only these are computed at each sample.
+    public var podDetailInterest: Set<ObjectRef> {
+        guard state.current.pane == .podDetails, let id = state.current.context,
+              let ref = ViewState.objectRef(id) else { return [] }
+        return [ref]
+    }
+
+    /// What to ask for after a new sample: the open pod's log again, so its tail stays live.
+    public var sampleActions: [DashboardAction] {
+        guard !state.frozen, let ref = podDetailInterest.first else { return [] }
+        return [.fetchPodLog(ref, tailLines: ViewState.podLogLines)]
     }
 }
