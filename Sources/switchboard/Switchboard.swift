@@ -10,6 +10,7 @@ struct Switchboard: AsyncParsableCommand {
         subcommands: [
             Check.self,
             Up.self,
+            BenchDashboard.self,
         ]
     )
 }
