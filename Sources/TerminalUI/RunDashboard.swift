@@ -103,7 +103,10 @@ func uiLoop(mailbox: SampleMailbox, actions: any ClusterActions, config: Dashboa
             session.draw(canvas)
             dirty = false
         }
-        guard let key = session.readKey(timeoutMilliseconds: 100) else { continue }
+        guard let key = session.readKey(timeoutMilliseconds: 100) else {
+            if terminalHungUp(terminal.input) { return }  // SSH dropped, tmux killed: nobody to draw for
+            continue
+        }
         shownMessage = true
         let todo = loop.press(key, width: session.width, height: session.height)
         if todo.contains(.quit) { return }
@@ -131,4 +134,11 @@ func sample(_ source: any SnapshotSource, podDetails: Set<ObjectRef>) async -> S
         return await detailed.snapshot(podDetails: podDetails)
     }
     return await source.snapshot()
+}
+
+/// True once the terminal is gone: its reads fail for ever, so the dashboard would spin unseen
+/// (and keep the engine's ports bound) instead of exiting.
+func terminalHungUp(_ fd: Int32) -> Bool {
+    var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    return poll(&p, 1, 0) > 0 && (Int32(p.revents) & (POLLHUP | POLLERR | POLLNVAL)) != 0
 }

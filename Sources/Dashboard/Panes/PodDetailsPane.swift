@@ -22,6 +22,10 @@ enum PodDetailsView {
         out.append(("  labels         \(labels.isEmpty ? "<none>" : labels)", .normal))
 
         let detail = model.cluster.podDetail(podID)
+        if let conf = detail?.resolvConf {
+            section("/etc/resolv.conf")
+            for line in conf.split(separator: "\n") { out.append(("  " + line, .normal)) }
+        }
         for c in detail?.containers ?? [] {
             let fromServices = c.variables.filter(\.fromService)
             let own = c.variables.filter { !$0.fromService }
@@ -41,10 +45,6 @@ enum PodDetailsView {
             out.append(("  arriving with the next sample (a recording without them has none)", .dim))
         } else {
             out.append(("  Services created after the pod started are not in its environment; their DNS names resolve anyway, through the search list below.", .dim))
-        }
-        if let conf = detail?.resolvConf {
-            section("/etc/resolv.conf")
-            for line in conf.split(separator: "\n") { out.append(("  " + line, .normal)) }
         }
 
         section("Log (last \(logLines) lines)")

@@ -164,7 +164,8 @@ public enum FrameRenderer {
 
     static func drawText(_ canvas: inout Canvas, lines: [(String, Role)], offset: Int, top: Int, bottom: Int,
                          width: Int) {
-        let start = min(max(0, offset), max(0, lines.count - 1))
+        // Scrolling stops at the last page: `G` shows the end, not one line of it.
+        let start = min(max(0, offset), max(0, lines.count - (bottom - top)))
         for (i, line) in lines.dropFirst(start).prefix(bottom - top).enumerated() {
             canvas.put(line.0, x: 2, y: top + i, role: line.1, maxWidth: width - 2)
         }
