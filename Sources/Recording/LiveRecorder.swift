@@ -5,7 +5,7 @@ import Telemetry
 /// The live side of recording: passes another source's snapshots through and appends each to
 /// the recording in progress, so what is recorded is exactly what the dashboard was given.
 /// `R` starts and stops it (`SessionCommand.toggleRecording`), `m` adds a marker.
-public final class LiveRecorder: SnapshotSource, SessionControl {
+public final class LiveRecorder: DetailedSnapshotSource, SessionControl {
     struct State {
         var writer: RecordingWriter?
         var lastTime: Double?
@@ -43,6 +43,15 @@ public final class LiveRecorder: SnapshotSource, SessionControl {
 
     public func snapshot() async -> Snapshot {
         let s = await source.snapshot()
+        record(s)
+        return s
+    }
+
+    /// Passes the open pod screens' interest through to a source that can fill pod details, so
+    /// recording never hides them (and they are recorded too, as the dashboard saw them).
+    public func snapshot(podDetails: Set<ObjectRef>) async -> Snapshot {
+        guard !podDetails.isEmpty, let detailed = source as? any DetailedSnapshotSource else { return await snapshot() }
+        let s = await detailed.snapshot(podDetails: podDetails)
         record(s)
         return s
     }

@@ -17,6 +17,10 @@ public struct ClusterView: Sendable, Codable, Hashable {
     /// Deployments with their desired replicas, for scaling from the dashboard (nil in
     /// recordings made before it existed).
     public var deployments: [DeploymentSummary]?
+    /// Environment and resolv.conf of the pods a view asked about (`DetailedSnapshotSource`),
+    /// never of every pod: at 100,000 pods that would make each sample slow. Nil in recordings
+    /// made before it existed.
+    public var podDetails: [PodDetail]?
 
     public init(services: [ServiceSummary] = [], pods: [PodSummary] = [], nodes: [NodeSummary] = [],
                 ingressRoutes: [IngressRouteSummary] = [], events: [EventSummary] = [],
@@ -28,6 +32,59 @@ public struct ClusterView: Sendable, Codable, Hashable {
         self.events = events
         self.clusterDomain = clusterDomain
     }
+
+    /// The details of pod `id` (`namespace/name`) when this sample carries them.
+    public func podDetail(_ id: String) -> PodDetail? { podDetails?.first { $0.id == id } }
+}
+
+/// What a pod sees from the inside: the variables its containers started with (those of the
+/// services that existed when it started, then its own `env`) and its `/etc/resolv.conf`.
+public struct PodDetail: Sendable, Codable, Hashable {
+    public var namespace: String
+    public var name: String
+    /// Per container, in spec order; empty until the pod has started.
+    public var containers: [ContainerEnvironment]
+    /// The file text, as the kubelet writes it.
+    public var resolvConf: String?
+
+    public init(namespace: String, name: String, containers: [ContainerEnvironment], resolvConf: String?) {
+        self.namespace = namespace
+        self.name = name
+        self.containers = containers
+        self.resolvConf = resolvConf
+    }
+
+    public var id: String { "\(namespace)/\(name)" }
+}
+
+/// One container's environment, each variable marked with where it came from.
+public struct ContainerEnvironment: Sendable, Codable, Hashable {
+    public struct Variable: Sendable, Codable, Hashable {
+        public var name: String
+        public var value: String
+        /// True for a service link (`KUBIA_SERVICE_HOST`…), false for the container's own `env`.
+        public var fromService: Bool
+
+        public init(name: String, value: String, fromService: Bool) {
+            self.name = name
+            self.value = value
+            self.fromService = fromService
+        }
+    }
+
+    public var container: String
+    public var variables: [Variable]
+
+    public init(container: String, variables: [Variable]) {
+        self.container = container
+        self.variables = variables
+    }
+}
+
+/// A source that can add pod details to its samples. The dashboard runner tells it which pods
+/// the open view shows, so the cost is per pod looked at, not per pod in the cluster.
+public protocol DetailedSnapshotSource: SnapshotSource {
+    func snapshot(podDetails: Set<ObjectRef>) async -> Snapshot
 }
 
 /// One Service with its endpoints: everything the Services, Endpoints and Details panes need.

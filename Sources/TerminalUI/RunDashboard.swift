@@ -10,12 +10,16 @@ final class SampleMailbox: Sendable {
     private let slot = Mutex<DashboardModel?>(nil)
     private let feedback = Mutex<[DashboardFeedback]>([])
     private let stopped = Mutex(false)
+    private let interest = Mutex<Set<ObjectRef>>([])
 
     func put(_ m: DashboardModel) { slot.withLock { $0 = m } }
     func take() -> DashboardModel? { slot.withLock { s in defer { s = nil }; return s } }
     /// Results of actions, in the order they finished; the UI thread drains them.
     func put(_ f: DashboardFeedback) { feedback.withLock { $0.append(f) } }
     func takeFeedback() -> [DashboardFeedback] { feedback.withLock { f in defer { f = [] }; return f } }
+    /// Pods the open screen shows in detail (env, resolv.conf), for the next sample.
+    func setPodInterest(_ pods: Set<ObjectRef>) { interest.withLock { $0 = pods } }
+    var podInterest: Set<ObjectRef> { interest.withLock { $0 } }
     func stop() { stopped.withLock { $0 = true } }
     var isStopped: Bool { stopped.withLock { $0 } }
 }
@@ -55,7 +59,7 @@ func runDashboard(source: any SnapshotSource,
         // Joins, rates and change marks are computed here, off the UI thread.
         var model = DashboardModel(highlightSeconds: config.highlightSeconds)
         while !Task.isCancelled, !mailbox.isStopped {
-            model.ingest(await source.snapshot())
+            model.ingest(await sample(source, podDetails: mailbox.podInterest))
             mailbox.put(model)
             try? await Task.sleep(for: .milliseconds(Int(period * 1000)))
         }
@@ -88,7 +92,10 @@ func uiLoop(mailbox: SampleMailbox, actions: any ClusterActions, config: Dashboa
     var dirty = true
     var shownMessage = false
     while true {
-        if let m = mailbox.take() { dirty = loop.receive(prepared: m) || dirty }
+        if let m = mailbox.take(), loop.receive(prepared: m) {
+            dirty = true
+            for action in loop.sampleActions { dispatch(action, to: actions, replyTo: mailbox, session: link) }
+        }
         if let link { dirty = link.update(&loop) || dirty }
         for f in mailbox.takeFeedback() {
             loop.receive(f)
@@ -102,11 +109,15 @@ func uiLoop(mailbox: SampleMailbox, actions: any ClusterActions, config: Dashboa
             session.draw(canvas)
             dirty = false
         }
-        guard let key = session.readKey(timeoutMilliseconds: 100) else { continue }
+        guard let key = session.readKey(timeoutMilliseconds: 100) else {
+            if terminalHungUp(terminal.input) { return }  // SSH dropped, tmux killed: nobody to draw for
+            continue
+        }
         shownMessage = true
         let todo = loop.press(key, width: session.width, height: session.height)
         if todo.contains(.quit) { return }
         for action in todo { dispatch(action, to: actions, replyTo: mailbox, session: link) }
+        mailbox.setPodInterest(loop.podDetailInterest)
         dirty = true
     }
 }
@@ -126,4 +137,19 @@ func dispatch(_ action: DashboardAction, to actions: any ClusterActions, replyTo
     case let .session(command):
         session?.send(command)
     }
+}
+
+/// One sample, with the details of `podDetails` when the source can add them.
+func sample(_ source: any SnapshotSource, podDetails: Set<ObjectRef>) async -> Snapshot {
+    if !podDetails.isEmpty, let detailed = source as? any DetailedSnapshotSource {
+        return await detailed.snapshot(podDetails: podDetails)
+    }
+    return await source.snapshot()
+}
+
+/// True once the terminal is gone: its reads fail for ever, so the dashboard would spin unseen
+/// (and keep the engine's ports bound) instead of exiting.
+func terminalHungUp(_ fd: Int32) -> Bool {
+    var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    return poll(&p, 1, 0) > 0 && (Int32(p.revents) & (POLLHUP | POLLERR | POLLNVAL)) != 0
 }

@@ -9,6 +9,7 @@ import Glibc
 // (a selector change; a pod kill) to the control loop having updated endpoints, p50 and p99,
 // and the process's resident memory. Run in a release build:
 //   swift run -c release switchboard-bench [--sizes 1000x10000,10000x100000] [--samples 200]
+// `switchboard-bench dashboard` measures the dashboard instead (DashboardBench.swift).
 
 func monotonic() -> Double {
     var ts = timespec()
@@ -127,6 +128,11 @@ func run(services: Int, pods: Int, samples: Int) throws -> Result {
     }
     return Result(services: services, pods: services * replicas, setup: setup, selector: selectorTimes,
                   killRemoved: removedTimes, kill: killTimes, rss: residentMiB())
+}
+
+if CommandLine.arguments.dropFirst().first == "dashboard" {
+    try runDashboardBench(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
 }
 
 var sizes = [(1000, 10000), (10000, 100_000)]

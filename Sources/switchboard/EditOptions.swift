@@ -49,8 +49,8 @@ struct EditOptions: ParsableArguments {
                                  sources: sources)
     }
 
-    func dashboardConfig(notice: String?) -> DashboardConfig {
-        var config = DashboardConfig.load()
+    func dashboardConfig(notice: String?, base: DashboardConfig = .load()) -> DashboardConfig {
+        var config = base
         config.readOnly = readOnly
         if let notice { config.warnings.insert(notice, at: 0) }
         return config

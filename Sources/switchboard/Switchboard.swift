@@ -13,6 +13,7 @@ struct Switchboard: AsyncParsableCommand {
             Top.self,
             Replay.self,
             Export.self,
+            BenchDashboard.self,
         ]
     )
 }

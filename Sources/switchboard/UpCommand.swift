@@ -106,8 +106,12 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Record the session (snapshots and events, every --interval) to FILE; replay it with switchboard replay FILE. R in the dashboard starts and stops a recording too.")
     var record: String?
 
+    @Option(help: "A k9s skin (YAML file) to colour the dashboard with; its roles are mapped onto ours.")
+    var skin: String?
+
     func run() async throws {
         let stopSignal = headless && !once ? ShutdownSignal.install() : nil
+        let dashboardConfig = try Self.dashboardConfig(skin: skin)
         let paths = files.isEmpty ? [Self.demoDirectory()] : files
         let set = ManifestDecoder.load(paths: paths, defaultNamespace: namespace)
         let report = CheckReport(set, strict: false)
@@ -227,7 +231,7 @@ struct Up: AsyncParsableCommand {
                 try await runDashboard(source: source,
                                        actions: edit.actions(engine: engine, state: state, set: set, namespace: namespace,
                                                              sources: paths),
-                                       interval: interval, config: edit.dashboardConfig(notice: notice),
+                                       interval: interval, config: edit.dashboardConfig(notice: notice, base: dashboardConfig),
                                        session: SessionLink(control: recorder, keys: .live))
                 await engine.shutdown()
                 return

@@ -100,9 +100,50 @@ enum FixtureCluster {
                   reason: "Unhealthy", message: "Readiness probe failed: connection refused", type: "Warning",
                   timestamp: "2024-05-01T11:59:59Z", component: "kubelet"),
         ]
-        return ClusterView.build(services: services, endpointSlices: slices, pods: pods, nodes: nodes,
-                                 ingresses: [ingress], events: events,
-                                 environment: { s in s.isExternalName ? [] : ["\(s.name.uppercased().replacingOccurrences(of: "-", with: "_"))_SERVICE_HOST"] })
+        var view = ClusterView.build(services: services, endpointSlices: slices, pods: pods, nodes: nodes,
+                                     ingresses: [ingress], events: events,
+                                     environment: { s in s.isExternalName ? [] : ["\(s.name.uppercased().replacingOccurrences(of: "-", with: "_"))_SERVICE_HOST"] })
+        view.podDetails = [podDetail]
+        return view
+    }
+
+    /// What the engine reports for kubia-7d9f-abcde when the pod screen is open: it started after
+    /// kubernetes and kubia, before the other services.
+    static let podDetail = PodDetail(
+        namespace: "default", name: "kubia-7d9f-abcde",
+        containers: [ContainerEnvironment(container: "app", variables: [
+            .init(name: "KUBERNETES_SERVICE_HOST", value: "127.96.0.1", fromService: true),
+            .init(name: "KUBERNETES_SERVICE_PORT", value: "443", fromService: true),
+            .init(name: "KUBIA_SERVICE_HOST", value: "127.108.149.158", fromService: true),
+            .init(name: "KUBIA_SERVICE_PORT", value: "80", fromService: true),
+            .init(name: "KUBIA_PORT_80_TCP", value: "tcp://127.108.149.158:80", fromService: true),
+            .init(name: "GREETING", value: "hello from kubia", fromService: false),
+        ])],
+        resolvConf: "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 127.96.0.10\noptions ndots:5\n")
+
+    static let podLog: FrameRenderer.PodLog = (ObjectRef(namespace: "default", name: "kubia-7d9f-abcde"),
+                                               .success(["kubia server starting on :8080",
+                                                         "Received request for /hostname from 127.0.0.1",
+                                                         "Received request for / from 127.200.0.2"]))
+
+    /// The ingress controller's counters: the kubia route busy, /api failing with 503 (the
+    /// backend's only pod is not ready), the hostless rule idle.
+    static func ingress(scale: UInt64) -> IngressSnapshot {
+        let routes = [
+            IngressRouteStats(host: "kubia.example.com", path: "/", backend: "kubia:http", ingress: "default/kubia",
+                              requests: 100 * scale, statusClasses: [0, 90 * scale, 5 * scale, 3 * scale, 2 * scale],
+                              bytesIn: 20_000 * scale, bytesOut: 90_000 * scale, p50Micros: 800, p99Micros: 4200,
+                              endpointRequests: ["127.244.1.10:8080": 60 * scale, "127.244.2.10:8080": 40 * scale]),
+            IngressRouteStats(host: "kubia.example.com", path: "/api", backend: "backend-database:5432",
+                              ingress: "default/kubia", requests: 10 * scale, statusClasses: [0, 0, 0, 0, 10 * scale],
+                              bytesIn: 1000 * scale, bytesOut: 500 * scale, p50Micros: 150, p99Micros: 300,
+                              endpointRequests: [:]),
+            IngressRouteStats(host: nil, path: "/", backend: "kubia-nodeport:80", ingress: "default/kubia", requests: 0,
+                              statusClasses: [0, 0, 0, 0, 0], bytesIn: 0, bytesOut: 0, p50Micros: 0, p99Micros: 0,
+                              endpointRequests: [:]),
+        ]
+        return IngressSnapshot(address: "127.200.0.2", httpPort: 80, httpsPort: 443, ingresses: ["default/kubia"],
+                               routes: routes, unmatched: 3, recentFlows: [], tlsProblems: [], resourceVersion: 7)
     }
 
     static func counters(_ active: Int, _ total: Int, refused: Int = 0) -> TrafficStats {
@@ -137,6 +178,16 @@ enum FixtureCluster {
             FlowRecord(start: time - 0.1, client: "127.0.0.1:51004", frontend: "127.97.34.230:5432", frontendKind: .clusterIP,
                        servicePort: "default/backend-database:postgres", endpoint: nil, nodeName: nil,
                        bytesIn: 0, bytesOut: 0, duration: 0, outcome: .refused),
+            FlowRecord(start: time - 0.05, client: "127.0.0.1:51010", frontend: "127.200.0.2:80", frontendKind: .ingress,
+                       servicePort: "default/kubia:http", endpoint: "127.244.1.10:8080", nodeName: nil,
+                       bytesIn: 120, bytesOut: 900, duration: 900, outcome: .closed,
+                       http: HTTPExchange(method: "GET", host: "kubia.example.com", path: "/hostname", status: 200,
+                                          route: "kubia.example.com/ -> kubia:http")),
+            FlowRecord(start: time - 0.02, client: "127.0.0.1:51012", frontend: "127.200.0.2:80", frontendKind: .ingress,
+                       servicePort: "default/backend-database:5432", endpoint: nil, nodeName: nil,
+                       bytesIn: 95, bytesOut: 180, duration: 300, outcome: .closed,
+                       http: HTTPExchange(method: "POST", host: "kubia.example.com", path: "/api", status: 503,
+                                          route: "kubia.example.com/api -> backend-database:5432")),
         ]
         let nodes = (1...3).map { i in
             NodeTrafficStats(name: "node-\(i)", address: "127.0.10.\(i)", ready: i != 3,
@@ -148,8 +199,8 @@ enum FixtureCluster {
 
     static var snapshots: [Snapshot] {
         let view = clusterView
-        return [Snapshot(time: t0, proxy: proxy(time: t0, scale: 1), cluster: view),
-                Snapshot(time: t0 + 1, proxy: proxy(time: t0 + 1, scale: 2), cluster: view)]
+        return [Snapshot(time: t0, proxy: proxy(time: t0, scale: 1), cluster: view, ingress: ingress(scale: 1)),
+                Snapshot(time: t0 + 1, proxy: proxy(time: t0 + 1, scale: 2), cluster: view, ingress: ingress(scale: 2))]
     }
 
     static var model: DashboardModel {

@@ -20,7 +20,7 @@ import Testing
         case .pods: view.pods.count
         case .nodes: view.nodes.count
         case .events: view.events.count
-        case .details: 0
+        case .details, .topology, .podDetails: 0
         }
         #expect(lines.count == expected + 1)
         let json = OnceOutput.json(pane, snapshot: snaps[1], previous: snaps[0])

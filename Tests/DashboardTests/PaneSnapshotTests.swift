@@ -15,7 +15,8 @@ import Testing
         var testDescription: String { name }
     }
 
-    static let views = ["svc", "ep-kubia", "ep-all", "ing", "flow", "pods", "nodes", "events", "details-kubia", "help"]
+    static let views = ["svc", "ep-kubia", "ep-all", "ing", "flow", "pods", "nodes", "events", "details-kubia", "help",
+                        "topo", "topo-kubia", "pd-kubia"]
 
     static let cases: [Case] = views.flatMap { v in
         [(80, 24), (160, 48)].flatMap { size in
@@ -45,6 +46,9 @@ import Testing
         case "events": command("events")
         case "details-kubia": command("details default/kubia")
         case "help": _ = state.handle(.char("?"), context: context)
+        case "topo": command("topo")
+        case "topo-kubia": command("topo default/kubia")
+        case "pd-kubia": command("pd default/kubia-7d9f-abcde")
         default: Issue.record("unknown view \(view)")
         }
         return state
@@ -55,7 +59,8 @@ import Testing
         let model = FixtureCluster.model
         let options = RenderOptions(glyphs: c.ascii ? .ascii : .unicode)
         let state = Self.state(for: c.view, model: model, options: options)
-        let canvas = FrameRenderer.render(model: model, state: state, width: c.width, height: c.height, options: options)
+        let canvas = FrameRenderer.render(model: model, state: state, width: c.width, height: c.height, options: options,
+                                          podLog: FixtureCluster.podLog)
         let theme = c.colour ? Theme.dark.resolved(for: .ansi256) : Theme.dark.resolved(for: .none)
         SnapshotFixture.assertMatches(canvas.dump(theme: theme), named: c.name)
         if c.ascii {

@@ -12,6 +12,8 @@ public struct ChangeTracker: Sendable, Hashable {
 
     var marks: [String: Mark] = [:]
     var primed = false
+    /// Keys marked deleted and not yet forgotten, so expiring costs nothing when nothing was deleted.
+    var deletedKeys: Set<String> = []
 
     public init() {}
 
@@ -24,6 +26,7 @@ public struct ChangeTracker: Sendable, Hashable {
             seen.insert(key)
             if var mark = marks[key] {
                 if mark.hash != hash || mark.change == .deleted {
+                    if mark.change == .deleted { deletedKeys.remove(key) }
                     mark.hash = hash
                     mark.change = mark.change == .deleted ? .added : .changed
                     mark.since = time
@@ -37,6 +40,7 @@ public struct ChangeTracker: Sendable, Hashable {
         if marks.count > seen.count {
             for (key, mark) in marks where !seen.contains(key) && mark.change != .deleted {
                 marks[key] = Mark(hash: mark.hash, change: .deleted, since: time)
+                deletedKeys.insert(key)
                 deleted.append(key)
             }
         }
@@ -52,6 +56,12 @@ public struct ChangeTracker: Sendable, Hashable {
 
     /// Forgets deleted rows whose highlight is over.
     public mutating func expire(at time: Double, window: Double) {
-        marks = marks.filter { $0.value.change != .deleted || time - $0.value.since < window }
+        for key in deletedKeys {
+            guard let mark = marks[key], mark.change == .deleted else { deletedKeys.remove(key); continue }
+            if time - mark.since >= window {
+                marks[key] = nil
+                deletedKeys.remove(key)
+            }
+        }
     }
 }

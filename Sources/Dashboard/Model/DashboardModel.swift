@@ -22,6 +22,8 @@ public struct EndpointTraffic: Sendable, Hashable {
     public var share = 0.0
     /// Clients pinned here by ClientIP affinity.
     public var pinned = 0
+    /// New connections per second since the previous sample.
+    public var connectionsPerSecond = 0.0
     public init() {}
 }
 
@@ -53,6 +55,8 @@ public struct DashboardModel: Sendable {
     public private(set) var traffic: [String: ServiceTraffic] = [:]
     /// `serviceID|ip:port` → traffic.
     public private(set) var endpointTraffic: [String: EndpointTraffic] = [:]
+    /// Ingress routes' traffic by `RouteKey`.
+    public private(set) var ingressTraffic: [String: RouteTraffic] = [:]
     /// Connections per second per service, oldest first.
     public private(set) var history: [String: [Double]] = [:]
     public private(set) var changes = ChangeTracker()
@@ -87,11 +91,16 @@ public struct DashboardModel: Sendable {
         previous = generation == 0 ? nil : snapshot
         let dt = previous.map { next.time - $0.time } ?? 0
         let oldTraffic = traffic
+        let oldEndpointTraffic = endpointTraffic
+        ingressTraffic = RouteKey.traffic(next.ingress, previous: ingressTraffic, dt: dt)
+        // Arrays the source did not rebuild compare by identity, so an unchanged cluster is a
+        // cheap comparison (and at worst a linear one, still cheaper than re-indexing).
+        let sameCluster = generation > 0 && next.cluster == snapshot.cluster
         snapshot = next
         generation += 1
         cache = RowIndexCache()
         let view = next.cluster ?? ClusterView()
-        services = view.services
+        if !sameCluster { services = view.services }
 
         var t: [String: ServiceTraffic] = [:]
         var ept: [String: EndpointTraffic] = [:]
@@ -121,6 +130,9 @@ public struct DashboardModel: Sendable {
             let id = String(key[..<key.firstIndex(of: "|")!])
             let total = t[id]?.total ?? 0
             et.share = total > 0 ? Double(et.total) / Double(total) : 0
+            if dt > 0, let old = oldEndpointTraffic[key] {
+                et.connectionsPerSecond = max(0, Double(et.total - old.total) / dt)
+            }
             ept[key] = et
         }
         for (id, var s) in t {
@@ -132,16 +144,34 @@ public struct DashboardModel: Sendable {
         traffic = t
         endpointTraffic = ept
 
+        if !sameCluster { indexCluster(view, at: next.time) } else { expireMarks(at: next.time) }
+
+        // History only for services that carry (or carried) traffic: a blank sparkline needs no
+        // series, and an idle cluster of 10,000 services then costs nothing per sample.
         var h: [String: [Double]] = [:]
-        h.reserveCapacity(services.count)
-        for svc in services {
-            var series = history[svc.id] ?? []
-            if generation > 1 { series.append(t[svc.id]?.connectionsPerSecond ?? 0) }
-            if series.count > historyLength { series.removeFirst(series.count - historyLength) }
-            h[svc.id] = series
+        if generation > 1 {
+            var ids = Set(t.keys)
+            for (id, series) in history where series.contains(where: { $0 > 0 }) { ids.insert(id) }
+            for id in ids where serviceIndex[id] != nil {
+                var series = history[id] ?? []
+                series.append(t[id]?.connectionsPerSecond ?? 0)
+                if series.count > historyLength { series.removeFirst(series.count - historyLength) }
+                h[id] = series
+            }
         }
         history = h
 
+        var sum = objectTotals
+        for v in t.values {
+            sum.connectionsPerSecond += v.connectionsPerSecond
+            sum.active += v.active
+        }
+        totals = sum
+    }
+
+    /// Joins and change marks of a cluster view that differs from the last one. Skipped while
+    /// the cluster stands still, which is what keeps an idle dashboard at 100,000 endpoints cheap.
+    private mutating func indexCluster(_ view: ClusterView, at time: Double) {
         var rows: [(key: String, hash: Int)] = []
         rows.reserveCapacity(services.count + view.pods.count)
         var byID: [String: ServiceSummary] = [:]
@@ -150,12 +180,11 @@ public struct DashboardModel: Sendable {
             byID[svc.id] = svc
         }
         for pod in view.pods { rows.append(("pod:" + pod.id, pod.hashValue)) }
-        let deleted = changes.observe(rows, at: next.time)
-        changes.expire(at: next.time, window: highlightSeconds)
+        let deleted = changes.observe(rows, at: time)
         var oldByID: [String: ServiceSummary] = [:]
         for g in ghosts + (previousServices ?? []) { oldByID[g.id] = g }
-        ghosts = ghosts.filter { changes.change(of: "svc:" + $0.id, at: next.time, window: highlightSeconds) == .deleted
-            && byID[$0.id] == nil }
+        expireMarks(at: time)
+        ghosts = ghosts.filter { byID[$0.id] == nil }
         for key in deleted where key.hasPrefix("svc:") {
             if let old = oldByID[String(key.dropFirst(4))] { ghosts.append(old) }
         }
@@ -181,13 +210,19 @@ public struct DashboardModel: Sendable {
         sum.readyPods = view.pods.count(where: \.ready)
         sum.nodes = view.nodes.count
         sum.readyNodes = view.nodes.count(where: \.ready)
-        for v in t.values {
-            sum.connectionsPerSecond += v.connectionsPerSecond
-            sum.active += v.active
-        }
-        totals = sum
+        objectTotals = sum
     }
 
+    /// Ends highlights whose time is over; deleted services stay as ghosts until theirs ends.
+    private mutating func expireMarks(at time: Double) {
+        changes.expire(at: time, window: highlightSeconds)
+        if !ghosts.isEmpty {
+            ghosts = ghosts.filter { changes.change(of: "svc:" + $0.id, at: time, window: highlightSeconds) == .deleted }
+        }
+    }
+
+    /// Counts of objects (not traffic) of the last indexed cluster view.
+    private var objectTotals = ClusterTotals()
     private var previousServices: [ServiceSummary]?
 
     public func change(ofRow key: String) -> ChangeTracker.Change? {

@@ -1,3 +1,5 @@
+import Telemetry
+
 /// One entry of the navigation history: a pane with its own filter, sort and cursor, so going
 /// back restores exactly what was on screen (filters belong to history entries, not widgets).
 public struct Screen: Sendable, Hashable {
@@ -96,8 +98,8 @@ public struct ViewState: Sendable, Hashable {
         case .pageDown: move(to: current.cursor + max(1, context.pageSize), context)
         case .top: move(to: 0, context)
         case .bottom: move(to: last, context)
-        case .enter: drillDown(context)
-        case .details: showDetails(context)
+        case .enter: return drillDown(context)
+        case .details: return showDetails(context)
         case .back: back()
         case .nextPane, .previousPane: cyclePane(forward: intent == .nextPane)
         case .command: mode = .command("")
@@ -140,25 +142,46 @@ public struct ViewState: Sendable, Hashable {
         if stack.count > Self.maxHistory { stack.removeFirst(stack.count - Self.maxHistory) }
     }
 
-    private mutating func drillDown(_ context: NavigationContext) {
-        guard let key = context.selectedKey else { return }
+    private mutating func drillDown(_ context: NavigationContext) -> [DashboardAction] {
+        guard let key = context.selectedKey else { return [] }
         switch current.pane {
+        case .pods: return openPod(key)
         case .services: push(Screen(pane: .endpoints, context: key))
         case .endpoints:
             if let service = key.split(separator: "|").first { push(Screen(pane: .details, context: String(service))) }
         default: message = "nothing to drill into here; Esc goes back"
         }
+        return []
     }
 
-    private mutating func showDetails(_ context: NavigationContext) {
+    /// Opens the pod screen and asks the runner for the pod's log.
+    private mutating func openPod(_ id: String) -> [DashboardAction] {
+        guard let ref = Self.objectRef(id) else { return [] }
+        push(Screen(pane: .podDetails, context: id))
+        return [.fetchPodLog(ref, tailLines: Self.podLogLines)]
+    }
+
+    /// Lines of log the pod screen asks for.
+    public static let podLogLines = 50
+
+    /// `namespace/name` as a reference.
+    public static func objectRef(_ id: String) -> ObjectRef? {
+        let parts = id.split(separator: "/", maxSplits: 1)
+        guard parts.count == 2 else { return nil }
+        return ObjectRef(namespace: String(parts[0]), name: String(parts[1]))
+    }
+
+    private mutating func showDetails(_ context: NavigationContext) -> [DashboardAction] {
         switch current.pane {
+        case .pods: if let key = context.selectedKey { return openPod(key) }
         case .services: if let key = context.selectedKey { push(Screen(pane: .details, context: key)) }
         case .endpoints:
             if let id = current.context ?? context.selectedKey?.split(separator: "|").first.map(String.init) {
                 push(Screen(pane: .details, context: id))
             }
-        default: message = "details are shown for services (d on a service or endpoint)"
+        default: message = "details are shown for services and pods (d on a service, endpoint or pod)"
         }
+        return []
     }
 
     private mutating func back() {
@@ -228,13 +251,13 @@ public struct ViewState: Sendable, Hashable {
         if ["q", "q!", "quit", "exit"].contains(first) { return [.quit] }
         if first == "help" { mode = .help(offset: 0); return [] }
         guard let pane = PaneKind.parse(first) else {
-            message = "unknown command :\(first) (try :svc :ep :ing :flow :pods :nodes :events)"
+            message = "unknown command :\(first) (try :svc :ep :ing :flow :topo :pods :nodes :events)"
             return []
         }
         var screen = Screen(pane: pane)
         if words.count > 1 { // `:ep default/kubia`, `:svc app=web` (k9s: a selector after the kind)
             let arg = words.dropFirst().joined(separator: " ")
-            if pane == .endpoints || pane == .details, !arg.contains("=") {
+            if [.endpoints, .details, .topology, .podDetails].contains(pane), !arg.contains("=") {
                 screen.context = arg.contains("/") ? arg : "default/" + arg
             } else {
                 screen.filter = try? RowFilter.parse(arg.contains("=") ? "-l " + arg : arg)
@@ -243,6 +266,13 @@ public struct ViewState: Sendable, Hashable {
         if pane == .details, screen.context == nil {
             message = "details need a service: :details namespace/name"
             return []
+        }
+        if pane == .podDetails {
+            guard let id = screen.context else {
+                message = "the pod view needs a pod: :pd namespace/name (or Enter on a pod)"
+                return []
+            }
+            return openPod(id)
         }
         push(screen)
         return []

@@ -6,7 +6,8 @@ import Telemetry
 /// JSON (one object per row, keyed by the column names in lower case).
 public enum OnceOutput {
     /// - Parameters:
-    ///   - service: `namespace/name` for the Endpoints and Details views of one service.
+    ///   - service: `namespace/name` for the Endpoints and Details views of one service (the
+    ///     topology of one service, a pod for the pod view).
     public static func text(_ pane: PaneKind, snapshot: Snapshot, previous: Snapshot? = nil, service: String? = nil,
                             ascii: Bool = false) -> String {
         let model = model(snapshot, previous)
@@ -14,8 +15,7 @@ public enum OnceOutput {
         var screen = Screen(pane: pane, context: service)
         screen.cursor = 0
         guard let table = FrameRenderer.table(for: screen, model: model, options: options) else {
-            let id = service ?? ""
-            return DetailsView.lines(service: model.service(id: id), id: id, model: model, options: options)
+            return FrameRenderer.detailLines(screen, model: model, options: options, width: 100_000)
                 .map(\.0).joined(separator: "\n") + "\n"
         }
         let columns = table.columns

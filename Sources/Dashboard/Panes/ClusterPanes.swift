@@ -1,40 +1,5 @@
 import Telemetry
 
-/// Ingress routes: one row per host + path, as an ingress controller matches them.
-struct IngressTable: PaneTable {
-    let model: DashboardModel
-    var routes: [IngressRouteSummary] { model.cluster.ingressRoutes }
-
-    let columns = [
-        Column("NAMESPACE", width: 10, priority: 3),
-        Column("INGRESS", width: 12, flex: 1, priority: 1),
-        Column("HOST", width: 16, flex: 2),
-        Column("PATH", width: 10, flex: 1),
-        Column("PATHTYPE", width: 8, priority: 2),
-        Column("BACKEND", width: 16, flex: 2),
-        Column("TLS", width: 10, priority: 1),
-        Column("CLASS", width: 8, priority: 4),
-    ]
-
-    var count: Int { routes.count }
-    func key(_ row: Int) -> String {
-        let r = routes[row]
-        return "\(r.namespace)/\(r.ingress)|\(r.host)\(r.path)"
-    }
-    func cells(_ row: Int) -> [String] {
-        let r = routes[row]
-        return [r.namespace, r.ingress, r.host, r.path, r.pathType, r.backend, r.tlsSecret ?? "-",
-                r.ingressClass ?? "-"]
-    }
-    func role(_ row: Int) -> Role {
-        let r = routes[row]
-        let name = String(r.backend.split(separator: ":").first ?? "")
-        guard let svc = model.service(id: "\(r.namespace)/\(name)") else { return .error }
-        return svc.readyEndpoints > 0 || svc.type == "ExternalName" ? .normal : .warn
-    }
-    func searchText(_ row: Int) -> String { cells(row).joined(separator: " ") }
-}
-
 /// Pods: where they run, their IP, and whether they are Ready (what puts them behind a Service).
 struct PodsTable: PaneTable {
     let model: DashboardModel

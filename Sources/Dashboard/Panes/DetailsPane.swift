@@ -32,6 +32,7 @@ enum DetailsView {
             out.append(("  none (headless and ExternalName services have no stable address to publish)", .dim))
         } else {
             for name in s.environmentVariables { out.append(("  " + name, .normal)) }
+            out.append(("  Pods started before this service lack them (env is fixed at start); its DNS names work from every pod.", .dim))
         }
 
         section("Endpoints (\(s.readyEndpoints) ready of \(s.endpoints.count))")
@@ -42,6 +43,12 @@ enum DetailsView {
                         e.ready ? .ok : (e.serving ? .warn : .error)))
         }
 
+        if s.clusterIP == "None" {
+            section("Why there is no service address to ping")
+            out.append(("  A headless service has no virtual IP: its name resolves straight to the ready pods' IPs,", .dim))
+            out.append(("  and clients connect to a pod directly (no proxy, no load balancing).", .dim))
+            return out
+        }
         section("Why ping \(s.clusterIP ?? "the service") does not answer")
         out.append(("  A cluster IP is virtual: no interface owns it. The proxy only forwards the", .dim))
         out.append(("  ip:port pairs listed above (TCP), so ICMP ping has nothing to reach; use", .dim))

@@ -1,7 +1,8 @@
 import Telemetry
 
 /// Connection flow: the proxy's recent connections, newest first: who dialled which VIP:port,
-/// which pod answered, how much moved and how it ended.
+/// which pod answered, how much moved and how it ended. Requests through the ingress controller
+/// share the ring and add their method, host + path and status.
 struct FlowTable: PaneTable {
     let model: DashboardModel
     let glyphs: Glyphs
@@ -28,6 +29,9 @@ struct FlowTable: PaneTable {
         Column("CLIENT", width: 21, priority: 1),
         Column("FRONTEND", width: 21),
         Column("KIND", width: 9, priority: 5),
+        Column("METHOD", width: 6, priority: 2),
+        Column("PATH", width: 14, flex: 1, priority: 2),
+        Column("STATUS", width: 6, priority: 1, alignRight: true),
         Column("SERVICE", width: 16, flex: 1, priority: 2),
         Column("POD", width: 16, flex: 1, priority: 4),
         Column("ENDPOINT", width: 21),
@@ -48,25 +52,33 @@ struct FlowTable: PaneTable {
         let f = flow(row)
         let ip = f.endpoint.map { String($0.split(separator: ":").first ?? "") }
         let pod = ip.flatMap { model.podsByIP[$0] } ?? "-"
-        return [Format.clock(f.start), f.client, f.frontend, f.frontendKind.rawValue, f.servicePort, pod,
+        let h = f.http
+        return [Format.clock(f.start), f.client, f.frontend, f.frontendKind.rawValue, h?.method ?? "-",
+                h.map { $0.host.isEmpty ? $0.path : $0.host + $0.path } ?? "-", h.map { String($0.status) } ?? "-",
+                f.servicePort.isEmpty ? "-" : f.servicePort, pod,
                 f.endpoint ?? "-", f.nodeName ?? "-", Format.bytes(f.bytesIn), Format.bytes(f.bytesOut),
                 Format.micros(f.duration, ascii: ascii), f.outcome.rawValue]
     }
     func role(_ row: Int) -> Role {
+        if let status = flow(row).http?.status {
+            if status >= 500 { return .error }
+            if status >= 400 { return .warn }
+        }
         switch flow(row).outcome {
-        case .closed: .normal
-        case .reset: .warn
-        case .refused, .dropped, .connectFailed: .error
+        case .closed: return .normal
+        case .reset: return .warn
+        case .refused, .dropped, .connectFailed: return .error
         }
     }
     func searchText(_ row: Int) -> String { cells(row).joined(separator: " ") }
     func sortKey(_ row: Int, column: Int) -> SortKey {
         let f = flow(row)
-        switch column {
-        case 0: return .number(f.start)
-        case 8: return .number(Double(f.bytesIn))
-        case 9: return .number(Double(f.bytesOut))
-        case 10: return .number(Double(f.duration))
+        switch columns[column].title {
+        case "TIME": return .number(f.start)
+        case "STATUS": return .number(Double(f.http?.status ?? 0))
+        case "IN": return .number(Double(f.bytesIn))
+        case "OUT": return .number(Double(f.bytesOut))
+        case "DURATION": return .number(Double(f.duration))
         default: return .text(cells(row)[column])
         }
     }

@@ -8,6 +8,10 @@ public enum PaneKind: String, CaseIterable, Codable, Sendable, Hashable {
     case nodes
     case events
     case details
+    /// client → Ingress → Service → Endpoint → pod, with rates on the edges.
+    case topology = "topo"
+    /// One pod from the inside: its environment, resolv.conf and log.
+    case podDetails = "pd"
 
     /// What `:` accepts for each pane.
     public static func parse(_ command: String) -> PaneKind? {
@@ -20,12 +24,14 @@ public enum PaneKind: String, CaseIterable, Codable, Sendable, Hashable {
         case "no", "node", "nodes": .nodes
         case "ev", "event", "events": .events
         case "details", "describe", "d": .details
+        case "topo", "topology", "xray", "map": .topology
+        case "pod-details", "poddetails", "pd": .podDetails
         default: nil
         }
     }
 
     /// Panes Tab cycles through, in order (Details is reached by drilling down).
-    public static let cycle: [PaneKind] = [.services, .endpoints, .ingress, .flow, .pods, .nodes, .events]
+    public static let cycle: [PaneKind] = [.services, .endpoints, .ingress, .flow, .topology, .pods, .nodes, .events]
 
     public var title: String {
         switch self {
@@ -37,6 +43,8 @@ public enum PaneKind: String, CaseIterable, Codable, Sendable, Hashable {
         case .nodes: "Nodes"
         case .events: "Events"
         case .details: "Details"
+        case .topology: "Topology"
+        case .podDetails: "Pod"
         }
     }
 
@@ -59,6 +67,10 @@ public enum PaneKind: String, CaseIterable, Codable, Sendable, Hashable {
             "Events record what the control loop did: pods scheduled, started, killed; endpoints changed; addresses allocated."
         case .details:
             "Details of one Service: its DNS names, the environment variables it gives pods, its endpoints, and why its VIP is not pingable."
+        case .topology:
+            "The path traffic takes: client to Ingress route to Service port to endpoint to pod, with the rate on each edge (:topo ns/name for one service)."
+        case .podDetails:
+            "One pod from the inside (Enter or d on a pod): the env vars it started with (services created before it, then its own), its resolv.conf, its log."
         }
     }
 }

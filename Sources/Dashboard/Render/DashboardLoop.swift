@@ -57,7 +57,7 @@ public struct DashboardLoop: Sendable {
         if case .normal = state.mode, let command = sessionKeys?.command(for: key) { return [.session(command)] }
         let height = timeline == nil ? height : height - 1
         let context = FrameRenderer.navigationContext(model: model, state: state, width: width, height: height,
-                                                      options: options)
+                                                      options: options, podLog: podLog)
         if case .command(let text) = state.mode, key == .enter, let path = ExportCommand.path(text) {
             state.mode = .normal
             state.message = path.isEmpty ? "usage: :w FILE (.yaml or .json)" : "exporting to \(path) ..."
@@ -103,7 +103,8 @@ public struct DashboardLoop: Sendable {
 
     public func frame(width: Int, height: Int) -> Canvas {
         let frameHeight = timeline != nil && height > 2 ? height - 1 : height
-        var canvas = FrameRenderer.render(model: model, state: state, width: width, height: frameHeight, options: options)
+        var canvas = FrameRenderer.render(model: model, state: state, width: width, height: frameHeight, options: options,
+                                          podLog: podLog)
         if let prompt = actions.prompt, width >= FrameRenderer.minimumWidth, frameHeight >= FrameRenderer.minimumHeight {
             ActionOverlay.draw(&canvas, prompt: prompt, cluster: model.cluster, options: options)
         } else if state.mode == .normal, state.message == nil, width >= FrameRenderer.minimumWidth,
@@ -112,5 +113,19 @@ public struct DashboardLoop: Sendable {
         }
         guard let timeline, height > 2 else { return canvas }
         return TimelineBar.compose(canvas, timeline: timeline, options: options)
+    }
+
+    /// The pods whose environment and resolv.conf the open screen shows: the runner passes them
+    /// to a `DetailedSnapshotSource`, so only these are computed at each sample.
+    public var podDetailInterest: Set<ObjectRef> {
+        guard state.current.pane == .podDetails, let id = state.current.context,
+              let ref = ViewState.objectRef(id) else { return [] }
+        return [ref]
+    }
+
+    /// What to ask for after a new sample: the open pod's log again, so its tail stays live.
+    public var sampleActions: [DashboardAction] {
+        guard !state.frozen, let ref = podDetailInterest.first else { return [] }
+        return [.fetchPodLog(ref, tailLines: ViewState.podLogLines)]
     }
 }

@@ -11,12 +11,12 @@ public enum FrameRenderer {
         switch screen.pane {
         case .services: ServicesTable(model: model, glyphs: options.glyphs, ascii: options.ascii)
         case .endpoints: EndpointsTable(model: model, serviceID: screen.context)
-        case .ingress: IngressTable(model: model)
+        case .ingress: IngressTable(model: model, ascii: options.ascii)
         case .flow: FlowTable(model: model, glyphs: options.glyphs, ascii: options.ascii, serviceID: screen.context)
         case .pods: PodsTable(model: model)
         case .nodes: NodesTable(model: model)
         case .events: EventsTable(model: model)
-        case .details: nil
+        case .details, .topology, .podDetails: nil
         }
     }
 
@@ -32,11 +32,12 @@ public enum FrameRenderer {
 
     /// What the state machine needs to know about the current pane.
     public static func navigationContext(model: DashboardModel, state: ViewState, width: Int, height: Int,
-                                         options: RenderOptions = RenderOptions()) -> NavigationContext {
+                                         options: RenderOptions = RenderOptions(),
+                                         podLog: PodLog? = nil) -> NavigationContext {
         let screen = state.current
         let page = pageSize(height: height)
         guard let table = table(for: screen, model: model, options: options) else {
-            let n = detailLines(screen, model: model, options: options, width: width).count
+            let n = detailLines(screen, model: model, options: options, width: width, podLog: podLog).count
             return NavigationContext(rowCount: n, pageSize: page, selectedKey: screen.context, columnTitles: [])
         }
         let rows = rows(of: table, screen: screen, model: model)
@@ -46,8 +47,11 @@ public enum FrameRenderer {
                                  columnTitles: table.columns.map(\.title))
     }
 
+    /// The latest pod log the runner fetched, for the pod screen.
+    public typealias PodLog = (pod: ObjectRef, lines: Result<[String], ActionRefusal>)
+
     public static func render(model: DashboardModel, state: ViewState, width: Int, height: Int,
-                              options: RenderOptions = RenderOptions()) -> Canvas {
+                              options: RenderOptions = RenderOptions(), podLog: PodLog? = nil) -> Canvas {
         var canvas = Canvas(width: width, height: height)
         guard width >= minimumWidth, height >= minimumHeight else {
             canvas.put("terminal too small: \(width)x\(height), need \(minimumWidth)x\(minimumHeight)", x: 0, y: 0,
@@ -72,23 +76,31 @@ public enum FrameRenderer {
                       bottom: height - 2, options: options)
         } else {
             canvas.box(x: 0, y: 1, width: width, height: height - 2, glyphs: options.glyphs, title: title)
-            let lines = detailLines(screen, model: model, options: options, width: inner)
+            let lines = detailLines(screen, model: model, options: options, width: inner, podLog: podLog)
             drawText(&canvas, lines: lines, offset: screen.cursor, top: 2, bottom: height - 2, width: inner)
         }
         drawFooter(&canvas, state: state, options: options)
         return canvas
     }
 
-    static func detailLines(_ screen: Screen, model: DashboardModel, options: RenderOptions,
-                            width: Int) -> [(String, Role)] {
+    /// The text of a screen that is not a table (service details, topology, a pod).
+    public static func detailLines(_ screen: Screen, model: DashboardModel, options: RenderOptions,
+                                   width: Int, podLog: PodLog? = nil) -> [(String, Role)] {
         let id = screen.context ?? ""
-        return wrap(DetailsView.lines(service: model.service(id: id), id: id, model: model, options: options),
-                    width: width - 1)
+        // A tree is cut at the edge rather than wrapped: a wrapped line would break its branches.
+        if screen.pane == .topology {
+            return TopologyView.lines(model: model, serviceID: screen.context, options: options)
+        }
+        let lines = switch screen.pane {
+        case .podDetails: PodDetailsView.lines(podID: id, model: model, podLog: podLog, options: options)
+        default: DetailsView.lines(service: model.service(id: id), id: id, model: model, options: options)
+        }
+        return wrap(lines, width: width - 1)
     }
 
     static func breadcrumbs(_ state: ViewState) -> String {
         state.stack.suffix(3).map { s in
-            s.pane.title + (s.context.map { "(\($0))" } ?? (s.pane == .endpoints ? "(all)" : ""))
+            s.pane.title + (s.context.map { "(\($0))" } ?? (s.pane == .endpoints || s.pane == .topology ? "(all)" : ""))
         }.joined(separator: " > ")
     }
 
@@ -156,7 +168,8 @@ public enum FrameRenderer {
 
     static func drawText(_ canvas: inout Canvas, lines: [(String, Role)], offset: Int, top: Int, bottom: Int,
                          width: Int) {
-        let start = min(max(0, offset), max(0, lines.count - 1))
+        // Scrolling stops at the last page: `G` shows the end, not one line of it.
+        let start = min(max(0, offset), max(0, lines.count - (bottom - top)))
         for (i, line) in lines.dropFirst(start).prefix(bottom - top).enumerated() {
             canvas.put(line.0, x: 2, y: top + i, role: line.1, maxWidth: width - 2)
         }
@@ -183,9 +196,12 @@ public enum FrameRenderer {
         let hints: [Intent] = switch state.current.pane {
         case .services: [.enter, .details, .filter, .command, .nextPane, .sortNext, .freeze, .help, .quit]
         case .endpoints: [.enter, .back, .filter, .command, .nextPane, .sortNext, .freeze, .help, .quit]
+        case .pods: [.enter, .back, .filter, .command, .nextPane, .sortNext, .freeze, .help, .quit]
+        case .topology, .podDetails: [.back, .down, .pageDown, .command, .nextPane, .freeze, .help, .quit]
         default: [.back, .filter, .command, .nextPane, .sortNext, .freeze, .help, .quit]
         }
         let names: [Intent: String] = [.enter: "drill", .details: "details", .back: "back", .filter: "filter",
+                                       .down: "scroll", .pageDown: "page",
                                        .command: "cmd", .nextPane: "pane", .sortNext: "sort", .freeze: "freeze",
                                        .help: "help", .quit: "quit"]
         var x = 0

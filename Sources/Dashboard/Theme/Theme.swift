@@ -53,9 +53,13 @@ public struct Theme: Sendable, Hashable {
         return (try? encoder.encode(ThemeFile(name: name, base: nil, roles: roles))) ?? Data()
     }
 
-    /// A theme by name (built-in) or by path to a JSON file; `directories` are searched for
+    /// A theme by name (built-in), by path to a JSON file, or by path to a k9s skin (`.yaml`,
+    /// `.yml`); `directories` are searched for
     /// `<name>.json` first so a user's file may override a built-in.
     public static func load(_ nameOrPath: String, directories: [URL] = []) throws -> Theme {
+        if nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") {
+            return try K9sSkin.load(path: nameOrPath).theme  // `--skin FILE`: a k9s skin
+        }
         if nameOrPath.hasSuffix(".json") || nameOrPath.contains("/") {
             return try decode(Data(contentsOf: URL(fileURLWithPath: nameOrPath)))
         }
