@@ -29,14 +29,8 @@ struct Replay: AsyncParsableCommand {
     @Option(help: "Skip quiet stretches (nothing but the clock changed) longer than this many seconds.")
     var idleTimeLimit: Double?
 
-    @Flag(help: "Print one view at --at and exit (for scripts).")
-    var once = false
-
-    @Option(help: "The view --once prints: svc, ep, ing, flow, pods, nodes, events.")
-    var view = "svc"
-
-    @Option(name: [.customShort("o"), .long], help: "Output of --once: text or json.")
-    var output = "text"
+    @OptionGroup var onceView: OnceView
+    var once: Bool { onceView.once }
 
     @Flag(help: "Start paused.")
     var paused = false
@@ -45,18 +39,13 @@ struct Replay: AsyncParsableCommand {
         let reader = try Self.open(file)
         let start = reader.index.start ?? 0
         if once {
-            guard let pane = PaneKind.parse(view), pane != .details else {
-                throw ValidationError("--view must be one of svc, ep, ing, flow, pods, nodes, events")
-            }
             let t = start + (at ?? (reader.index.end ?? start) - start)
             guard let i = reader.index.sampleIndex(atOrBefore: t), let c = reader.cursor(at: i) else {
                 throw ExitCode(1)
             }
             let snapshot = try reader.snapshot(c)
             let previous = i > 0 ? reader.cursor(at: i - 1).flatMap { try? reader.snapshot($0) } : nil
-            let text = output == "json" ? OnceOutput.json(pane, snapshot: snapshot, previous: previous)
-                : OnceOutput.text(pane, snapshot: snapshot, previous: previous)
-            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            print(try onceView.render(snapshot, previous: previous), terminator: "")
             return
         }
         guard (0.25...16).contains(speed) else { throw ValidationError("--speed must be between 0.25 and 16") }

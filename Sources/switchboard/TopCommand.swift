@@ -52,14 +52,8 @@ struct Top: AsyncParsableCommand {
     @Option(help: "Prometheus text endpoint for the traffic columns (e.g. http://127.0.0.1:6443/metrics).")
     var metricsURL: String?
 
-    @Flag(help: "Print one view and exit (for scripts).")
-    var once = false
-
-    @Option(help: "The view --once prints: svc, ep, ing, flow, pods, nodes, events.")
-    var view = "svc"
-
-    @Option(name: [.customShort("o"), .long], help: "Output of --once: text or json.")
-    var output = "text"
+    @OptionGroup var onceView: OnceView
+    var once: Bool { onceView.once }
 
     @Option(help: "Sampling period in seconds.")
     var interval: Double = 1
@@ -71,10 +65,6 @@ struct Top: AsyncParsableCommand {
     var clusterDomain = "cluster.local"
 
     func run() async throws {
-        guard let pane = PaneKind.parse(view), pane != .details else {
-            throw ValidationError("--view must be one of svc, ep, ing, flow, pods, nodes, events")
-        }
-        guard output == "text" || output == "json" else { throw ValidationError("-o must be text or json") }
         let client: KubeClient
         let scraper: MetricsScraper?
         do {
@@ -107,9 +97,7 @@ struct Top: AsyncParsableCommand {
             let first = await source.snapshot()
             if scraper != nil { try await Task.sleep(for: .seconds(interval)) }
             let second = scraper != nil ? await source.snapshot() : first
-            let text = output == "json" ? OnceOutput.json(pane, snapshot: second, previous: scraper != nil ? first : nil)
-                : OnceOutput.text(pane, snapshot: second, previous: scraper != nil ? first : nil)
-            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            print(try onceView.render(second, previous: scraper != nil ? first : nil), terminator: "")
             return
         }
         do {

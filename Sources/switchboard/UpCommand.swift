@@ -34,14 +34,8 @@ struct Up: AsyncParsableCommand {
     @Flag(help: "Run the engine without the dashboard.")
     var headless = false
 
-    @Flag(help: "Run one sampling period, print one view and exit (for scripts).")
-    var once = false
-
-    @Option(help: "The view --once prints: svc, ep, ing, flow, pods, nodes, events.")
-    var view = "svc"
-
-    @Option(name: [.customShort("o"), .long], help: "Output of --once: text or json.")
-    var output = "text"
+    @OptionGroup var onceView: OnceView
+    var once: Bool { onceView.once }
 
     @Option(help: "Sampling period in seconds (dashboard refresh; --once waits one period).")
     var interval: Double = 1
@@ -121,10 +115,6 @@ struct Up: AsyncParsableCommand {
             FileHandle.standardError.write(Data("switchboard: refusing to start: \(report.summary)\nFix the manifests (switchboard check FILE… lists the same errors) and run again.\n".utf8))
             throw ExitCode(1)
         }
-        guard let pane = PaneKind.parse(view), pane != .details else {
-            throw ValidationError("--view must be one of svc, ep, ing, flow, pods, nodes, events")
-        }
-        guard output == "text" || output == "json" else { throw ValidationError("-o must be text or json") }
         var config = ClusterConfig()
         config.nodeCount = nodes
         config.addresses.serviceCIDR = serviceCIDR
@@ -220,9 +210,7 @@ struct Up: AsyncParsableCommand {
             let first = await source.snapshot()
             try await Task.sleep(for: .seconds(interval))
             let second = await source.snapshot()
-            let text = output == "json" ? OnceOutput.json(pane, snapshot: second, previous: first)
-                : OnceOutput.text(pane, snapshot: second, previous: first)
-            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            print(try onceView.render(second, previous: first), terminator: "")
             await engine.shutdown()
             return
         }
