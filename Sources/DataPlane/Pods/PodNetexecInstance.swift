@@ -24,16 +24,18 @@ final class PodNetexecInstance: PodContainerInstance, @unchecked Sendable {
 
     static func start(httpPort: Int, udpPort: Int?, ctx: PodContainerContext) -> EventLoopFuture<any PodContainerInstance> {
         let instance = PodNetexecInstance(ctx: ctx)
-        let http = ServerBootstrap(group: ctx.eventLoop)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { ch in
-                ch.eventLoop.makeCompletedFuture {
-                    try ch.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try ch.pipeline.syncOperations.addHandler(PodNetexecHTTPHandler(server: instance))
+        let http = PodBindRetry.bind(on: ctx.eventLoop) {
+            ServerBootstrap(group: ctx.eventLoop)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { ch in
+                    ch.eventLoop.makeCompletedFuture {
+                        try ch.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        try ch.pipeline.syncOperations.addHandler(PodNetexecHTTPHandler(server: instance))
+                    }
                 }
-            }
-            .bind(host: ctx.podIP, port: httpPort)
+                .bind(host: ctx.podIP, port: httpPort)
+        }
         var all = [http]
         if let udpPort {
             let udp = DatagramBootstrap(group: ctx.eventLoop)
