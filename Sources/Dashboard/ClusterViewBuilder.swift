@@ -8,8 +8,8 @@ extension ClusterView {
     /// shown are exactly the ones pods get.
     ///
     /// - Parameters:
-    ///   - environment: the variables a service gives pods, e.g.
-    ///     `{ ServiceEnvironment.variables(for: $0).map(\.name) }`.
+    ///   - environment: the variables a service gives pods, as names or `NAME=value`, e.g.
+    ///     `{ ServiceEnvironment.variables(for: $0).map { "\($0.name)=\($0.value ?? "")" } }`.
     ///   - maxEvents: newest events kept (the pane is a tail, not an archive).
     public static func build(services: [Service], endpointSlices: [EndpointSlice], pods: [Pod], nodes: [Node],
                              ingresses: [Ingress] = [], events: [Event] = [], clusterDomain: String = "cluster.local",

@@ -108,7 +108,8 @@ public struct ServiceSummary: Sendable, Codable, Hashable {
     public var endpoints: [EndpointSummary]
     /// FQDN first, then the shorter forms the pods' search path resolves.
     public var dnsNames: [String]
-    /// The variables this service gives pods started after it (`KUBIA_SERVICE_HOST`, …).
+    /// The variables this service gives pods started after it: names (`KUBIA_SERVICE_HOST`), or
+    /// `NAME=value` pairs when the source knows the values (the live engine does).
     public var environmentVariables: [String]
     public var labels: [String: String]
     /// `Cluster` or `Local` for NodePort and LoadBalancer services, nil otherwise.
