@@ -4,6 +4,7 @@ import ControlPlane
 import Dashboard
 import Foundation
 import KubeClient
+import Recording
 import Telemetry
 import TerminalUI
 
@@ -64,6 +65,9 @@ struct Top: AsyncParsableCommand {
     @Option(help: "The cluster's DNS domain, for the names shown in details.")
     var clusterDomain = "cluster.local"
 
+    @Option(help: "Record the session to FILE, as up --record does (R in the dashboard starts and stops one too).")
+    var record: String?
+
     func run() async throws {
         let client: KubeClient
         let scraper: MetricsScraper?
@@ -85,11 +89,21 @@ struct Top: AsyncParsableCommand {
             fail(error.description)
         }
         let domain = clusterDomain
-        let source = MirrorSnapshotSource(mirror: mirror, metrics: scraper) { c in
+        let mirrored = MirrorSnapshotSource(mirror: mirror, metrics: scraper) { c in
             ClusterView.build(services: c.services, endpointSlices: c.endpointSlices, pods: c.pods, nodes: c.nodes,
                               ingresses: c.ingresses, events: c.events, clusterDomain: domain,
-                              environment: { ServiceEnvironment.variables(for: $0).map(\.name) })
+                              environment: { ServiceEnvironment.variables(for: $0).map { "\($0.name)=\($0.value ?? "")" } },
+                              deployments: c.deployments)
         }
+        // Recording works the same attached: the recorder sits between the mirror and the dashboard.
+        let source: LiveRecorder
+        do {
+            source = try LiveRecorder(source: mirrored, path: record, interval: interval,
+                                      title: "top \(server ?? kubeconfig ?? "")")
+        } catch {
+            fail("\(error)")
+        }
+        defer { source.close() }
         // Edits go through the API (validated there); --read-only refuses them all.
         let actions: any ClusterActions = readOnly
             ? RefusingActions(reason: "read-only session (--read-only): edits are refused") : APIClusterActions(client: client)
@@ -101,7 +115,8 @@ struct Top: AsyncParsableCommand {
             return
         }
         do {
-            try await runDashboard(source: source, actions: actions, interval: interval)
+            try await runDashboard(source: source, actions: actions, interval: interval,
+                                   session: SessionLink(control: source, keys: .live))
         } catch let error as TerminalError {
             fail("\(error). Run it in a terminal, or use --once (one view as text).")
         }

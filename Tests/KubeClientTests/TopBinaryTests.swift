@@ -65,6 +65,14 @@ struct TopBinaryTests {
         // The same frame `up --once` would print for those objects: endpoints counted from the slices.
         let lb = try #require(rows.first { $0.count > 1 && $0[1] == "kubia-lb" })
         #expect(lb.contains("3/3"), "\(lb)")
+        // Recording works the same attached: what top saw replays.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sb-top-\(UUID().uuidString).swrec").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let recorded = try Switchboard.run(["top", "--server", "http://127.8.10.254:16443", "--once", "--view", "svc",
+                                            "--record", file])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let replayed = try Switchboard.run(["replay", file, "--once", "--view", "svc"])
+        #expect(replayed.status == 0 && replayed.stdout.contains("kubia-nodeport"), "\(replayed.stdout)\(replayed.stderr)")
         // Traffic from the engine's own /metrics: the demo's load generators keep kubia busy.
         let metered = try Switchboard.run(["top", "--server", "http://127.8.10.254:16443", "--metrics-url",
                                            "http://127.8.10.254:16443/metrics", "--interval", "1", "--once", "--view", "svc"])
