@@ -55,6 +55,19 @@ import Testing
         #expect(loop.actions.prompt == nil && loop.state.message == "edit cancelled; nothing changed")
     }
 
+    /// A live session binds R, m and space to recording; inside the editor they are text.
+    @Test func recordingKeysAreTextInsideTheEditor() {
+        var loop = Self.loop()
+        loop.sessionKeys = .live
+        _ = Self.press(&loop, [.char("j"), .char("e"), .ctrl("u")])
+        let typed = Self.press(&loop, Self.type("app=mR m"))
+        #expect(typed.isEmpty, "no session command while typing: \(typed)")
+        guard case .editor(let editor)? = loop.actions.prompt else { Issue.record("no editor"); return }
+        #expect(editor.text == "app=mR m")
+        _ = Self.press(&loop, [.escape])
+        #expect(Self.press(&loop, [.char("m")]) == [.session(.addMarker)], "outside the editor m marks")
+    }
+
     @Test func anInvalidSelectorShowsItsErrorInPlaceAndNothingIsSent() {
         var loop = Self.loop()
         for bad in ["app in (", "=x", String(repeating: "k", count: 64) + "=v"] {

@@ -45,19 +45,22 @@ struct AttachOverTLSTests {
         t.send("C-u")
         t.sendLiteral("app=whoami")
         t.send("Enter")
-        _ = try t.waitFor(timeout: 15) { $0.contains("set selector of service default/kubia") }
+        let applied = try t.waitFor(timeout: 20) { $0.contains("set selector of service default/kubia") }
+        #expect(applied.contains("default/kubia to app=whoami"), "\(applied)")
         let whoami = try Self.kubectl(["get", "pods", "-l", "app=whoami", "-o", "jsonpath={.items[*].status.podIP}"],
                                       kubeconfig: kubeconfig, home: home)
         #expect(whoami.status == 0 && whoami.out.hasPrefix("127.13."), "\(whoami)")
         var endpoints = ""
-        let until = Date().addingTimeInterval(15)
+        let until = Date().addingTimeInterval(30)
         while Date() < until {
             endpoints = try Self.kubectl(["get", "endpoints", "kubia", "-o", "jsonpath={.subsets[*].addresses[*].ip}"],
                                          kubeconfig: kubeconfig, home: home).out
             if endpoints == whoami.out { break }
             try await Task.sleep(for: .milliseconds(200))
         }
-        #expect(endpoints == whoami.out, "kubia's endpoints follow the selector edited in the attached dashboard")
+        let selector = try Self.kubectl(["get", "svc", "kubia", "-o", "jsonpath={.spec.selector}"], kubeconfig: kubeconfig, home: home)
+        #expect(endpoints == whoami.out,
+                "kubia's endpoints follow the selector edited in the attached dashboard; selector \(selector), screen:\n\(t.screen())")
         t.send("q")
         _ = try t.waitFor("EXITED 0")
     }

@@ -54,7 +54,10 @@ public struct DashboardLoop: Sendable {
 
     /// Applies a key; the returned actions tell the runner to quit.
     public mutating func press(_ key: KeyPress, width: Int, height: Int) -> [DashboardAction] {
-        if case .normal = state.mode, let command = sessionKeys?.command(for: key) { return [.session(command)] }
+        // Session keys (R, m, space…) only when no prompt is open: the selector editor types them.
+        if case .normal = state.mode, actions.prompt == nil, let command = sessionKeys?.command(for: key) {
+            return [.session(command)]
+        }
         let height = timeline == nil ? height : height - 1
         let context = FrameRenderer.navigationContext(model: model, state: state, width: width, height: height,
                                                       options: options, podLog: podLog)
