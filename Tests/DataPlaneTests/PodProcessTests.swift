@@ -49,9 +49,9 @@ struct PodProcessTests {
         try c.registry.delete(.pods, key)
         #expect(c.pod("sleeper")?.isTerminating == true)
         // Long before the 20 s grace period ends, the runtime sees the process gone and deletes the pod.
-        let gone = await c.eventually(5) { c.pod("sleeper") == nil }
+        let gone = await c.eventually(15) { c.pod("sleeper") == nil }
         #expect(gone)
-        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(Date().timeIntervalSince(start) < 15, "well before the 20 s grace period, with room for a loaded run")
         #expect((try? String(contentsOfFile: marker, encoding: .utf8)) == "TERM\n")
         #expect(c.runtime.snapshot()[key] == nil)
         await c.close()

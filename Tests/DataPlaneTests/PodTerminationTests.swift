@@ -10,7 +10,7 @@ struct PodTerminationTests {
     @Test("scale-down: the listener closes, idle keep-alive connections are closed, the pod is removed early")
     func drainOnScaleDown() async throws {
         let c = try PodTestCluster(block: 203)
-        c.apply(PodFixture.deployment("web", replicas: 2, labels: ["app": "web"], container: PodFixture.netexec()))
+        c.apply(PodFixture.deployment("web", replicas: 2, labels: ["app": "web"], container: PodFixture.netexec(), grace: 30))
         #expect(await c.eventually {
             c.pods(["app": "web"]).allSatisfy { p in p.status?.podIP.map { (try? PodTestHTTP.get($0, 8080, "/healthz")) != nil } ?? false }
                 && c.pods(["app": "web"]).count == 2
@@ -23,10 +23,10 @@ struct PodTerminationTests {
             idle[p.name] = s
         }
         let start = Date()
-        // terminationGracePeriodSeconds is 5 in the fixture: finishing well before proves the drain.
-        c.apply(PodFixture.deployment("web", replicas: 1, labels: ["app": "web"], container: PodFixture.netexec()))
-        #expect(await c.eventually(4) { c.pods(["app": "web"]).count == 1 })
-        #expect(Date().timeIntervalSince(start) < 4)
+        // A 30 s grace period: finishing far before it proves the drain, with room for a loaded run.
+        c.apply(PodFixture.deployment("web", replicas: 1, labels: ["app": "web"], container: PodFixture.netexec(), grace: 30))
+        #expect(await c.eventually(20) { c.pods(["app": "web"]).count == 1 })
+        #expect(Date().timeIntervalSince(start) < 20)
         let survivor = try #require(c.pods(["app": "web"]).first)
         let victim = try #require(before.first { $0.name != survivor.name })
         #expect(try idle[victim.name]!.receive().isEmpty, "the victim's idle keep-alive connection is closed")

@@ -123,10 +123,10 @@ enum PodFixture {
     }
 
     static func deployment(_ name: String, replicas: Int, labels: [String: String], container: Container,
-                           restartPolicy: String? = nil) -> APIObject {
+                           restartPolicy: String? = nil, grace: Int = 5) -> APIObject {
         var spec = PodSpec(containers: [container])
         spec.restartPolicy = restartPolicy
-        spec.terminationGracePeriodSeconds = 5
+        spec.terminationGracePeriodSeconds = grace
         return .deployment(Deployment(metadata: ObjectMeta(name: name, namespace: "default"),
                                       spec: DeploymentSpec(replicas: replicas, selector: LabelSelector(matchLabels: labels),
                                                            template: PodTemplateSpec(metadata: ObjectMeta(labels: labels),
